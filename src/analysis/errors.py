@@ -1,0 +1,58 @@
+"""One exception hierarchy, so that the command line can print a single clear line for any of them.
+
+Every error carries what a user needs to act: which file, which rows, which column, what was expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class WorkbenchError(Exception):
+    """Base class of every error the workbench raises on purpose."""
+
+
+class ConfigError(WorkbenchError):
+    """The run configuration (YAML) is missing, malformed or asks for something impossible."""
+
+
+class DataError(WorkbenchError):
+    """Input data cannot be used as it is.
+
+    ``source`` names the file or query, ``column`` the column (canonical or as in the file),
+    ``rows`` the first offending row numbers as a user sees them (a spreadsheet's line numbers,
+    header = row 1), and ``expected`` says what would have been accepted.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        column: str | None = None,
+        rows: Sequence[int] = (),
+        expected: str | None = None,
+    ) -> None:
+        self.source = source
+        self.column = column
+        self.rows = list(rows)
+        self.expected = expected
+        parts = [message]
+        if column is not None:
+            parts.append(f"column {column!r}")
+        if self.rows:
+            shown = ", ".join(str(r) for r in self.rows[:5])
+            more = f" and {len(self.rows) - 5} more" if len(self.rows) > 5 else ""
+            parts.append(f"row {shown}{more}")
+        if expected:
+            parts.append(f"expected {expected}")
+        text = "; ".join(parts)
+        super().__init__(f"{source}: {text}" if source else text)
+
+
+class ParameterError(WorkbenchError):
+    """A report parameter is unknown or of the wrong type."""
+
+
+class RunError(WorkbenchError):
+    """A report notebook failed; names the notebook, the cell and the cause."""
