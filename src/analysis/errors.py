@@ -1,6 +1,6 @@
 """One exception hierarchy, so that the command line can print a single clear line for any of them.
 
-Every error carries what a user needs to act: which file, which rows, which column, what was expected.
+Every error carries what a user needs to act: which file, rows and column, and what was expected.
 """
 
 from __future__ import annotations

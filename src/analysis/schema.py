@@ -21,7 +21,13 @@ TARGETS_REQUIRED: tuple[str, ...] = ("quarter", "channel", "target_revenue")
 TARGETS_OPTIONAL: tuple[str, ...] = ("target_quantity",)
 
 #: Sales dimensions by which a target may be set more finely than per channel.
-TARGET_DIMENSIONS: tuple[str, ...] = ("region", "product_line", "product", "customer", "salesperson")
+TARGET_DIMENSIONS: tuple[str, ...] = (
+    "region",
+    "product_line",
+    "product",
+    "customer",
+    "salesperson",
+)
 
 #: Text columns of sales lines that identify a segment (the axes of every table).
 SALES_DIMENSIONS: tuple[str, ...] = ("channel", "region", "product_line", "product", "customer")
