@@ -1,0 +1,126 @@
+"""``sales-report``: the one command a scheduled job or a user at a terminal runs.
+
+Exit codes: 0 success, 1 the data or the configuration cannot be used, 2 wrong usage or parameters,
+3 a report notebook failed (the previous report is left as it was).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import ConfigError, DataError, ParameterError, RunError, WorkbenchError
+
+EXIT_DATA, EXIT_USAGE, EXIT_RUN = 1, 2, 3
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    try:
+        return args.handler(args)
+    except ParameterError as exc:
+        return _fail(exc, EXIT_USAGE)
+    except (ConfigError, DataError) as exc:
+        return _fail(exc, EXIT_DATA)
+    except RunError as exc:
+        return _fail(exc, EXIT_RUN)
+    except WorkbenchError as exc:
+        return _fail(exc, EXIT_DATA)
+
+
+def _fail(exc: Exception, code: int) -> int:
+    print(f"sales-report: error: {exc}", file=sys.stderr)
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .runner import run
+
+    result = run(args.quarter, args.config, args.out, timeout=args.timeout)
+    print(f"Report for {result.quarter}: {result.index}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .load import load
+
+    dataset = load(args.config)
+    for report in dataset.reports:
+        print(report.summary())
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from .sample import write_sample
+
+    seed = {} if args.seed is None else {"seed": args.seed}
+    for path in write_sample(args.out, **seed):
+        print(path)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sales-report",
+        description="Quarterly sales reports: check data, run the review notebooks, sample data.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the review notebooks for a quarter and publish the HTML")
+    run.add_argument(
+        "--quarter",
+        default="latest",
+        help="quarter to review, e.g. 2025Q4 (default: the latest complete quarter)",
+    )
+    run.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="run configuration (YAML); default: the bundled sample data",
+    )
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports"),
+        help="folder that receives <quarter>/ (default: reports)",
+    )
+    run.add_argument(
+        "--timeout",
+        type=int,
+        default=600,
+        help="seconds one notebook cell may run before the run fails (default: 600)",
+    )
+    run.set_defaults(handler=_run)
+
+    check = sub.add_parser("check", help="load and validate the configured data, report row counts")
+    check.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="run configuration (YAML); default: the bundled sample data",
+    )
+    check.set_defaults(handler=_check)
+
+    sample = sub.add_parser("sample", help="write the sample company's data and configuration")
+    sample.add_argument(
+        "--out",
+        type=Path,
+        default=Path("data/sample"),
+        help="folder to write to (default: data/sample)",
+    )
+    sample.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: the bundled one)"
+    )
+    sample.set_defaults(handler=_sample)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

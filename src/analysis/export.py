@@ -1,0 +1,51 @@
+"""Executed notebooks to HTML that a manager reads: no code, no prompts, no parameter cells, no CDN.
+
+The page uses the ``report`` template in ``templates/`` (JupyterLab's look without any script
+loaded from the network). Navigation and footer are HTML made by the caller, already escaped.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+TEMPLATES = Path(__file__).parent / "templates"
+HIDDEN_TAGS = {"parameters", "injected-parameters", "hide"}
+
+
+def to_html(
+    notebook: nbformat.NotebookNode,
+    title: str,
+    *,
+    nav_html: str = "",
+    footer_html: str = "",
+) -> str:
+    """Render an executed notebook as a self-contained page for readers who never open notebooks."""
+    nb = copy.deepcopy(notebook)
+    nb.metadata["title"] = title
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            # Warnings and log lines go to the executed notebook, not to the manager's page.
+            cell.outputs = [
+                out
+                for out in cell.get("outputs", [])
+                if not (out.get("output_type") == "stream" and out.get("name") == "stderr")
+            ]
+    exporter = HTMLExporter(
+        template_name="report",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True), enabled=True
+    )
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"report_nav": nav_html, "report_footer": footer_html}
+    )
+    return body
