@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -9,9 +11,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from analysis import params
 from analysis.cli import main
-from analysis.errors import RunError
+from analysis.errors import ParameterError, RunError
+from analysis.publish import quarter_lock
 from analysis.runner import REPORTS, Report, run
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +31,14 @@ def test_run_publishes_quarter_with_index_pages(published, capsys):
     folder = published / "2025Q4"
     assert sorted(p.name for p in folder.iterdir()) == [
         "index.html",
+        "manifest.json",
         "overview.html",
         "overview.ipynb",
+        "summary.json",
     ]
     assert "overview.html" in (folder / "index.html").read_text(encoding="utf-8")
-    assert "2025Q4/index.html" in (published / "index.html").read_text(encoding="utf-8")
+    root = (published / "index.html").read_text(encoding="utf-8")
+    assert "2025Q4/index.html" in root and "¥23.67 M" in root and "+6.6%" in root
     assert not list((published / ".staging").iterdir())
 
 
@@ -69,3 +78,65 @@ def test_cli_exit_codes_and_one_line_errors(published, tmp_path, capsys):
     assert main(["run", "--quarter", "Q5-2025", "--out", str(tmp_path)]) == 2
     assert "is not a quarter" in capsys.readouterr().err
     assert not (tmp_path / "2031Q1").exists()
+
+
+def test_published_files_hold_no_machine_paths(published):
+    for path in (published / "2025Q4").iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert str(Path.cwd()) not in text, path.name
+        assert str(published) not in text, path.name
+        assert "site-packages" not in text, path.name
+
+
+def test_manifest_records_inputs_rows_and_versions(published):
+    info = json.loads((published / "2025Q4" / "manifest.json").read_text(encoding="utf-8"))
+    assert info["parameters"] == {"overview": {"quarter": "2025Q4", "config": "sample"}}
+    files = {f["file"]: f["sha256"] for s in info["sources"] for f in s["files"]}
+    sample = ROOT / "data" / "sample" / "sales_lines.csv"
+    assert files["sales_lines.csv"] == hashlib.sha256(sample.read_bytes()).hexdigest()
+    assert info["rows"][0]["rows_read"] == 46_649
+    assert {"pandas", "papermill", "nbconvert"} <= set(info["packages"])
+    assert info["workbench_version"]
+
+
+def test_log_file_records_progress(published):
+    logs = [p.read_text(encoding="utf-8") for p in (published / "logs").glob("2025Q4-*.log")]
+    done = [text for text in logs if "published" in text]
+    assert len(done) == 1
+    assert "running overview.ipynb" in done[0] and "overview.ipynb done in" in done[0]
+    assert "46,649 rows read" in done[0]
+
+
+def test_unknown_and_ill_typed_parameters_stop_before_any_work(tmp_path, capsys):
+    assert main(["run", "--out", str(tmp_path), "-p", "horizon=8"]) == 2
+    assert "unknown parameter horizon" in capsys.readouterr().err
+    assert main(["run", "--out", str(tmp_path), "-p", "oops"]) == 2
+    assert "NAME=VALUE" in capsys.readouterr().err
+    assert not (tmp_path / ".staging").exists()
+
+
+def test_parameters_are_typed_from_the_parameters_cell():
+    notebook = REPORTS[0].notebook
+    assert params.coerce(params.declared(notebook), {"quarter": "2024"}) == {"quarter": "2024"}
+    with pytest.raises(ParameterError, match="unknown parameter"):
+        params.coerce(params.declared(notebook), {"nope": "1"})
+
+
+def test_timeout_fails_the_run(tmp_path):
+    slow = tmp_path / "slow.ipynb"
+    nb = nbformat.read(REPORTS[0].notebook, as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell("import time\ntime.sleep(30)"))
+    nbformat.write(nb, slow)
+    with pytest.raises(RunError, match=r"slow.ipynb did not finish: .*(Timeout|timed out)"):
+        run(
+            "2025Q4",
+            out=tmp_path / "out",
+            timeout=2,
+            reports=[Report("slow", "Slow", folder=tmp_path)],
+        )
+    assert not (tmp_path / "out" / "2025Q4").exists()
+
+
+def test_same_quarter_cannot_run_twice_at_once(tmp_path):
+    with quarter_lock(tmp_path, "2025Q4"), pytest.raises(RunError, match="in progress"):
+        run("2025Q4", out=tmp_path)

@@ -42,7 +42,13 @@ def _fail(exc: Exception, code: int) -> int:
 def _run(args: argparse.Namespace) -> int:
     from .runner import run
 
-    result = run(args.quarter, args.config, args.out, timeout=args.timeout)
+    extra = {}
+    for item in args.parameter:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"-p takes NAME=VALUE, got {item!r}")
+        extra[name.strip()] = value
+    result = run(args.quarter, args.config, args.out, timeout=args.timeout, extra=extra)
     print(f"Report for {result.quarter}: {result.index}")
     return 0
 
@@ -96,6 +102,14 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=600,
         help="seconds one notebook cell may run before the run fails (default: 600)",
+    )
+    run.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a further notebook parameter, e.g. -p horizon=8 (checked against the notebooks)",
     )
     run.set_defaults(handler=_run)
 

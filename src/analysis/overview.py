@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import present
-from .errors import ParameterError
+from .errors import DataError, ParameterError
 from .load import Dataset, load
 from .quarters import FiscalCalendar
 from .series import Coverage, latest_complete_quarter, quarterly
@@ -62,7 +62,10 @@ def prepare(quarter: str = "latest", config: str = "sample") -> Review:
 def resolve_quarter(quarter: str, calendar: FiscalCalendar, coverage: Coverage) -> pd.Period:
     """``latest`` or a label, checked against what the data cover."""
     if quarter.strip().lower() == "latest":
-        return latest_complete_quarter(coverage, calendar)
+        try:
+            return latest_complete_quarter(coverage, calendar)
+        except ValueError as exc:
+            raise DataError(str(exc)) from None
     try:
         period = calendar.parse(quarter)
     except ValueError as exc:
@@ -155,3 +158,24 @@ def headline(review: Review) -> str:
             " before the quarter does, so the comparison understates it."
         )
     return text
+
+
+def summary(review: Review) -> dict[str, str]:
+    """Headline figures of the quarter for the index of all reports (already formatted)."""
+    table = revenue_by(review, "channel")
+    total = table.iloc[-1]
+    figures = {
+        "quarter": review.label,
+        "revenue": present.money(total["revenue"], review.currency, short=True),
+        "change": present.percent(total["change_pct"], signed=True),
+        "attainment": "–",
+        "headline": headline(review),
+    }
+    targets = review.dataset.targets
+    if targets is not None:
+        target = targets.loc[targets["quarter"] == review.label, "target_revenue"].sum()
+        if target > 0:
+            figures["attainment"] = present.percent(total["revenue"] / target)
+    if review.partial:
+        figures["revenue"] += " (partial)"
+    return figures

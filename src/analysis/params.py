@@ -52,3 +52,35 @@ def check(notebook: Path, values: Mapping[str, Any]) -> dict[str, Any]:
                 f"got {type(value).__name__} {value!r}"
             )
     return dict(values)
+
+
+def coerce(types: Mapping[str, str], raw: Mapping[str, str]) -> dict[str, Any]:
+    """Text from the command line (``-p horizon=8``) as the declared types; quarters stay text."""
+    values: dict[str, Any] = {}
+    for name, text in raw.items():
+        kind = types.get(name)
+        if kind is None:
+            raise ParameterError(
+                f"unknown parameter {name}; the reports take {', '.join(sorted(types))}"
+            )
+        try:
+            values[name] = _CONVERT.get(kind, str)(text)
+        except ValueError:
+            raise ParameterError(f"parameter {name} must be {kind}, got {text!r}") from None
+    return values
+
+
+def _bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("true", "yes", "1"):
+        return True
+    if lowered in ("false", "no", "0"):
+        return False
+    raise ValueError(text)
+
+
+def _list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+_CONVERT = {"str": str, "int": int, "float": float, "bool": _bool, "list": _list}

@@ -1,32 +1,36 @@
-"""Run the review notebooks for one quarter with papermill and publish their HTML atomically.
+"""Run the review notebooks for one quarter with papermill and publish them together.
 
-Outputs are built in ``<out>/.staging/`` and moved to ``<out>/<quarter>/`` only when every notebook
-succeeded; a failed run leaves the last good report untouched and keeps the failed notebook in
-``<out>/.failed/`` for debugging.
+Order of work: load and validate the data, check every notebook's parameters, execute the
+notebooks into a staging folder, export HTML, write the manifest, then swap the folder into
+``<out>/<quarter>/`` (see publish.py). A failure at any step leaves the last good report as it was;
+a failed notebook is kept in ``<out>/.failed/`` for debugging.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from logging.handlers import MemoryHandler
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import papermill as pm
 from papermill.exceptions import PapermillExecutionError
 
-from . import __version__, params
-from .config import RunConfig, load_config, sample_config_path
-from .errors import RunError
+from . import __version__, manifest, params, publish
+from .config import load_config, sample_config_path
+from .errors import RunError, WorkbenchError
 from .export import to_html
 from .load import Dataset, load
-from .overview import resolve_quarter
+from .overview import Review, resolve_quarter, summary
 from .series import Coverage
 
 log = logging.getLogger(__name__)
@@ -65,48 +69,107 @@ def run(
     out: str | Path = "reports",
     *,
     timeout: int = 600,
+    extra: Mapping[str, str] | None = None,
     reports: Sequence[Report] = REPORTS,
 ) -> RunResult:
-    """Validate data and parameters, execute every report notebook, then publish them together."""
-    started = time.perf_counter()
-    config_path = Path(config) if config else sample_config_path()
-    cfg = load_config(config_path)
-    dataset = load(cfg)
-    for report in dataset.reports:
-        log.info("%s", report.summary())
-    coverage = Coverage.of(dataset.sales, cfg.calendar, cfg.data_through)
-    label = cfg.calendar.label(resolve_quarter(quarter, cfg.calendar, coverage))
-    config_param = "sample" if config is None else os.path.relpath(config_path.resolve())
-    values = {"quarter": label, "config": config_param}
-    for report in reports:
-        params.check(report.notebook, values)
+    """Validate data and parameters, execute every report notebook, then publish them together.
 
+    ``extra`` holds further notebook parameters as text (``-p horizon=8``): each must be declared
+    in the ``parameters`` cell of at least one notebook, which receives it as the declared type.
+    """
+    started, t0 = datetime.now(), time.perf_counter()
     out = Path(out)
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    staging = out / ".staging" / f"{label}-{stamp}-{os.getpid()}"
-    staging.mkdir(parents=True)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = started.strftime("%Y%m%dT%H%M%S")
+    label = None
+    buffer = _start_log()
     try:
-        for report in reports:
-            _execute(report, staging, values, timeout, out / ".failed" / f"{label}-{stamp}")
-        footer = _footer(dataset, cfg, values, started)
-        for report in reports:
-            executed = nbformat.read(staging / f"{report.name}.ipynb", as_version=4)
-            page = to_html(
-                executed,
-                f"{_title(cfg, label)} · {report.title}",
-                nav_html=_nav(reports, current=report),
-                footer_html=footer,
-            )
-            (staging / f"{report.name}.html").write_text(page, encoding="utf-8")
-        (staging / "index.html").write_text(_quarter_index(cfg, label, reports), encoding="utf-8")
-        folder = _publish(staging, out / label)
+        config_path = Path(config) if config else sample_config_path()
+        dataset = load(load_config(config_path))
+        cfg = dataset.config
+        for report in dataset.reports:
+            log.info("%s", report.summary())
+        coverage = Coverage.of(dataset.sales, cfg.calendar, cfg.data_through)
+        period = resolve_quarter(quarter, cfg.calendar, coverage)
+        label = cfg.calendar.label(period)
+        config_param = "sample" if config is None else os.path.relpath(config_path.resolve())
+        values = _parameters(reports, {"quarter": label, "config": config_param}, extra or {})
+        with publish.quarter_lock(out, label):
+            staging = out / ".staging" / f"{label}-{stamp}-{os.getpid()}"
+            staging.mkdir(parents=True)
+            try:
+                review = Review(dataset, cfg.calendar, coverage, period)
+                failed = out / ".failed" / f"{label}-{stamp}"
+                _build(dataset, review, values, reports, staging, failed, timeout, started)
+                folder = publish.swap_in(staging, out / label)
+            finally:
+                if staging.exists():
+                    shutil.rmtree(staging)
+            publish.write_root_index(out)
+        seconds = time.perf_counter() - t0
+        log.info("published %s in %.1f s", folder / "index.html", seconds)
+    except WorkbenchError as exc:
+        log.error("%s", exc)
+        raise
     finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-    _write_root_index(out)
-    seconds = time.perf_counter() - started
-    log.info("published %s in %.1f s", folder / "index.html", seconds)
+        _finish_log(buffer, out / "logs" / f"{label or 'run'}-{stamp}.log")
     return RunResult(quarter=label, folder=folder, index=folder / "index.html", seconds=seconds)
+
+
+def _parameters(
+    reports: Sequence[Report], common: dict[str, Any], extra: Mapping[str, str]
+) -> dict[str, dict[str, Any]]:
+    """Each notebook's checked parameter values: the common ones plus the extras it declares."""
+    declared = {report.name: params.declared(report.notebook) for report in reports}
+    every = {name: kind for types in declared.values() for name, kind in types.items()}
+    typed = params.coerce(every, extra)
+    return {
+        report.name: params.check(
+            report.notebook,
+            {**common, **{k: v for k, v in typed.items() if k in declared[report.name]}},
+        )
+        for report in reports
+    }
+
+
+def _build(
+    dataset: Dataset,
+    review: Review,
+    values: dict[str, dict[str, Any]],
+    reports: Sequence[Report],
+    staging: Path,
+    failed: Path,
+    timeout: int,
+    started: datetime,
+) -> None:
+    """Everything a quarter's folder holds, written into ``staging``."""
+    for report in reports:
+        _execute(report, staging, values[report.name], timeout, failed)
+    figures = summary(review)
+    title = f"{dataset.config.company or 'Sales'} {review.label}"
+    footer = _footer(dataset, values, started)
+    for report in reports:
+        path = staging / f"{report.name}.ipynb"
+        executed = nbformat.read(path, as_version=4)
+        nbformat.write(_scrubbed(executed, report), path)
+        page = to_html(
+            executed,
+            f"{title} · {report.title}",
+            nav_html=_nav(reports, current=report),
+            footer_html=footer,
+        )
+        (staging / f"{report.name}.html").write_text(page, encoding="utf-8")
+    (staging / "index.html").write_text(
+        publish.quarter_index(title, [(r.name, r.title) for r in reports], figures["headline"]),
+        encoding="utf-8",
+    )
+    (staging / publish.SUMMARY).write_text(
+        json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    built = manifest.build(dataset, values, [r.name for r in reports], started, datetime.now())
+    (staging / "manifest.json").write_text(
+        json.dumps(built, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
 
 
 def _execute(report: Report, staging: Path, values: dict, timeout: int, failed: Path) -> None:
@@ -131,8 +194,9 @@ def _execute(report: Report, staging: Path, values: dict, timeout: int, failed: 
         ) from None
     except Exception as exc:  # kernel died, timeout, ...: the same one-line report
         kept = _keep_failed(target, failed)
+        cause = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         raise RunError(
-            f"{report.notebook.name} did not finish: {type(exc).__name__}: {exc} "
+            f"{report.notebook.name} did not finish: {type(exc).__name__}: {cause} "
             f"(executed notebook kept in {kept})"
         ) from None
     log.info("%s done in %.1f s", report.notebook.name, time.perf_counter() - t0)
@@ -145,19 +209,44 @@ def _keep_failed(target: Path, failed: Path) -> Path:
     return failed
 
 
-def _publish(staging: Path, final: Path) -> Path:
-    """Swap the finished folder in; the old report is removed only once the new one is in place."""
-    old = staging.with_name(staging.name + "-previous")
-    if final.exists():
-        os.replace(final, old)
-    os.replace(staging, final)
-    if old.exists():
-        shutil.rmtree(old)
-    return final
+def _scrubbed(nb: nbformat.NotebookNode, report: Report) -> nbformat.NotebookNode:
+    """The executed notebook as published: no machine paths, stderr moved to the run log."""
+    meta = nb.metadata.get("papermill", {})
+    for key in ("input_path", "output_path"):
+        if key in meta:
+            meta[key] = Path(meta[key]).name
+    for cell in nb.cells:
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                log.warning("%s: %s", report.name, output.get("text", "").strip())
+            else:
+                kept.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = kept
+    return nb
 
 
-def _title(cfg: RunConfig, label: str) -> str:
-    return f"{cfg.company or 'Sales'} {label}"
+def _start_log() -> MemoryHandler:
+    """Collect this run's log lines until the quarter, and so the log file's name, is known."""
+    buffer = MemoryHandler(capacity=100_000, flushLevel=logging.CRITICAL + 1)
+    buffer.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(buffer)
+    if root.getEffectiveLevel() > logging.INFO:
+        root.setLevel(logging.INFO)
+    return buffer
+
+
+def _finish_log(buffer: MemoryHandler, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(buffer.formatter)
+    buffer.setTarget(handler)
+    buffer.flush()
+    logging.getLogger().removeHandler(buffer)
+    buffer.close()
+    handler.close()
 
 
 def _nav(reports: Sequence[Report], current: Report) -> str:
@@ -172,50 +261,16 @@ def _nav(reports: Sequence[Report], current: Report) -> str:
     return " ".join(links)
 
 
-def _footer(dataset: Dataset, cfg: RunConfig, values: dict, started: float) -> str:
+def _footer(dataset: Dataset, values: dict[str, dict[str, Any]], started: datetime) -> str:
     sources = "; ".join(
         f"{r.source}: {r.rows_read:,} rows read, {r.rows_used:,} used, "
         f"{r.rows_read - r.rows_used:,} set aside"
         for r in dataset.reports
     )
-    parameters = ", ".join(f"{k} = {v}" for k, v in values.items())
+    merged = {k: v for report_values in values.values() for k, v in report_values.items()}
+    parameters = ", ".join(f"{k} = {v}" for k, v in merged.items())
     text = (
-        f"Data: {sources}. Parameters: {parameters}. Currency: {cfg.currency}. "
-        f"Generated {datetime.now():%Y-%m-%d %H:%M} by quarterly-sales-workbench {__version__}."
+        f"Data: {sources}. Parameters: {parameters}. Currency: {dataset.config.currency}. "
+        f"Run {started:%Y-%m-%d %H:%M}, quarterly-sales-workbench {__version__}."
     )
     return html.escape(text)
-
-
-def _page(title: str, body: str) -> str:
-    return (
-        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title>"
-        "<style>body{font-family:sans-serif;max-width:50rem;margin:2rem auto;"
-        "line-height:1.5}</style>"
-        f"</head><body>{body}</body></html>\n"
-    )
-
-
-def _quarter_index(cfg: RunConfig, label: str, reports: Sequence[Report]) -> str:
-    title = _title(cfg, label)
-    items = "".join(f"<li><a href='{r.name}.html'>{html.escape(r.title)}</a></li>" for r in reports)
-    body = (
-        f"<p><a href='../index.html'>All quarters</a></p><h1>{html.escape(title)}</h1>"
-        f"<ul>{items}</ul>"
-    )
-    return _page(title, body)
-
-
-def _write_root_index(out: Path) -> None:
-    quarters = sorted(
-        (p.name for p in out.iterdir() if p.is_dir() and (p / "index.html").exists()),
-        reverse=True,
-    )
-    items = "".join(
-        f"<li><a href='{html.escape(q)}/index.html'>{html.escape(q)}</a></li>" for q in quarters
-    )
-    tmp = out / ".index.html.tmp"
-    tmp.write_text(
-        _page("Quarterly reports", f"<h1>Quarterly reports</h1><ul>{items}</ul>"), encoding="utf-8"
-    )
-    os.replace(tmp, out / "index.html")
