@@ -42,3 +42,19 @@ def test_page_loads_nothing_from_the_network():
     assert not re.search(r"<script[^>]+src=", page)
     assert not re.search(r"<link[^>]+href=[\"']https?:", page)
     assert "cdnjs" not in page and "mathjax" not in page.lower()
+
+
+def test_page_lists_its_sections():
+    nb = executed_notebook()
+    nb.cells += [nbformat.v4.new_markdown_cell("## Revenue by channel"),
+                 nbformat.v4.new_markdown_cell("## About the data")]  # fmt: skip
+    page = to_html(nb, "t")
+    assert "Sections: <a href='#Revenue-by-channel'>Revenue by channel</a>" in page
+    assert "<a href='#About-the-data'>About the data</a>" in page
+    assert 'id="Revenue-by-channel"' in page
+    assert "report-contents -->" not in page
+
+
+def test_page_with_one_section_has_no_contents_line():
+    page = to_html(executed_notebook(), "t")
+    assert "Sections:" not in page and "report-contents -->" not in page

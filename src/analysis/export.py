@@ -7,6 +7,7 @@ loaded from the network). Navigation and footer are HTML made by the caller, alr
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import nbformat
@@ -15,6 +16,8 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 TEMPLATES = Path(__file__).parent / "templates"
 HIDDEN_TAGS = {"parameters", "injected-parameters", "hide"}
+_CONTENTS = "<!-- report-contents -->"  # where the template wants the list of sections
+_SECTION = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.DOTALL)
 
 
 def to_html(
@@ -48,4 +51,13 @@ def to_html(
     body, _ = exporter.from_notebook_node(
         nb, resources={"report_nav": nav_html, "report_footer": footer_html}
     )
-    return body
+    return _with_contents(body)
+
+
+def _with_contents(page: str) -> str:
+    """Add links to the page's sections (its ``##`` headings) after the navigation bar."""
+    sections = _SECTION.findall(page)
+    if len(sections) < 2:
+        return page.replace(_CONTENTS, "", 1)
+    links = " · ".join(f"<a href='#{anchor}'>{title.strip()}</a>" for anchor, title in sections)
+    return page.replace(_CONTENTS, f"<nav class='report-contents'>Sections: {links}</nav>", 1)
