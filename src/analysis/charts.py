@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
@@ -95,3 +98,17 @@ def use_report_style() -> None:
     plt.rcParams.update(
         {"text.parse_math": False, "figure.dpi": 100, "savefig.dpi": 100, "axes.titlesize": 11}
     )
+
+
+def show(fig: Figure, alt: str | None = None) -> None:
+    """Display a chart in the notebook as PNG with a text alternative (default: its title)."""
+    from IPython.display import display
+
+    if alt is None:
+        titles = [ax.get_title(loc="left") or ax.get_title() for ax in fig.axes]
+        alt = next((t for t in titles if t), "Chart")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    display({"image/png": png}, raw=True, metadata={"image/png": {"alt": alt}})
