@@ -92,10 +92,17 @@ def run(
         coverage = Coverage.of(dataset.sales, cfg.calendar, cfg.data_through)
         period = resolve_quarter(quarter, cfg.calendar, coverage)
         label = cfg.calendar.label(period)
-        config_param = "sample" if config is None else os.path.relpath(config_path.resolve())
-        values = _parameters(reports, {"quarter": label, "config": config_param}, extra or {})
+        # Notebooks run inside the staging folder: files they write land next to their HTML,
+        # and every path they are given is relative (no machine paths in executed notebooks).
+        staging = out / ".staging" / f"{label}-{stamp}-{os.getpid()}"
+        config_param = (
+            "sample"
+            if config is None
+            else os.path.relpath(config_path.resolve(), staging.resolve())
+        )
+        common = {"quarter": label, "config": config_param}
+        values = _parameters(reports, common, {"output_dir": "."}, extra or {})
         with publish.quarter_lock(out, label):
-            staging = out / ".staging" / f"{label}-{stamp}-{os.getpid()}"
             staging.mkdir(parents=True)
             try:
                 review = Review(dataset, cfg.calendar, coverage, period)
@@ -117,16 +124,23 @@ def run(
 
 
 def _parameters(
-    reports: Sequence[Report], common: dict[str, Any], extra: Mapping[str, str]
+    reports: Sequence[Report],
+    common: dict[str, Any],
+    optional: dict[str, Any],
+    extra: Mapping[str, str],
 ) -> dict[str, dict[str, Any]]:
-    """Each notebook's checked parameter values: the common ones plus the extras it declares."""
+    """Each notebook's checked parameter values.
+
+    ``common`` go to every notebook (each must declare them); ``optional`` and the command line's
+    ``extra`` (text, typed here) only to the notebooks that declare them.
+    """
     declared = {report.name: params.declared(report.notebook) for report in reports}
     every = {name: kind for types in declared.values() for name, kind in types.items()}
-    typed = params.coerce(every, extra)
+    wanted = {**optional, **params.coerce(every, extra)}
     return {
         report.name: params.check(
             report.notebook,
-            {**common, **{k: v for k, v in typed.items() if k in declared[report.name]}},
+            {**common, **{k: v for k, v in wanted.items() if k in declared[report.name]}},
         )
         for report in reports
     }
@@ -184,7 +198,7 @@ def _execute(report: Report, staging: Path, values: dict, timeout: int, failed: 
             kernel_name="python3",
             execution_timeout=timeout,
             progress_bar=False,
-            cwd=os.getcwd(),
+            cwd=str(staging),
         )
     except PapermillExecutionError as exc:
         kept = _keep_failed(target, failed)
