@@ -1,0 +1,137 @@
+"""Target-miss charts: CJK font detection, waterfalls that add up, attainment bars, text as text."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from target_miss_examples import CAL, COVER, HAND_SALES, HAND_TARGETS
+
+from analysis import waterfall
+from analysis.attainment import attainment
+from analysis.bridge import bridge
+
+
+@pytest.fixture(autouse=True)
+def _no_show_and_close(monkeypatch):
+    monkeypatch.setattr(plt, "show", lambda *a, **k: pytest.fail("plt.show() called"))
+    yield
+    plt.close("all")
+
+
+def test_pick_cjk_family_prefers_simplified_chinese_sans():
+    names = ["DejaVu Sans", "Noto Serif CJK SC", "Noto Sans CJK JP", "Noto Sans CJK SC"]
+    assert waterfall.pick_cjk_family(names) == "Noto Sans CJK SC"
+    assert waterfall.pick_cjk_family(["DejaVu Sans", "WenQuanYi Zen Hei"]) == "WenQuanYi Zen Hei"
+    assert waterfall.pick_cjk_family(["DejaVu Sans", "Some CJK Font"]) == "Some CJK Font"
+    assert waterfall.pick_cjk_family(["DejaVu Sans", "Liberation Sans"]) is None
+
+
+def test_cjk_font_files_by_name():
+    paths = [
+        "/fonts/DejaVuSans.ttf",
+        "/fonts/NotoSerifCJK-Regular.ttc",
+        "/fonts/NotoSansCJK-Bold.ttc",
+        "/fonts/NotoSansCJK-Regular.ttc",
+        "/fonts/wqy-zenhei.ttc",
+    ]
+    assert waterfall.cjk_font_files(paths) == [
+        "/fonts/NotoSansCJK-Regular.ttc",
+        "/fonts/wqy-zenhei.ttc",
+        "/fonts/NotoSansCJK-Bold.ttc",
+        "/fonts/NotoSerifCJK-Regular.ttc",
+    ]
+
+
+def test_find_cjk_font_falls_back_to_files_and_reports_none():
+    def refuse(path):
+        raise AssertionError("a known family must not register files")
+
+    found = waterfall.find_cjk_font(["Noto Sans CJK SC"], ["/f/NotoSansCJK.ttc"], refuse)
+    assert found == "Noto Sans CJK SC"
+    registered = []
+
+    def register(path):
+        registered.append(path)
+        return None if "Serif" in path else "Noto Sans CJK JP"
+
+    files = ["/f/NotoSerifCJK.ttc", "/f/NotoSansCJK.ttc", "/f/DejaVuSans.ttf"]
+    assert waterfall.find_cjk_font(["DejaVu Sans"], files, register) == "Noto Sans CJK JP"
+    assert registered == ["/f/NotoSansCJK.ttc", "/f/NotoSerifCJK.ttc"]
+    assert waterfall.find_cjk_font(["DejaVu Sans"], ["/f/NotoSerifCJK.ttc"], register) is None
+    assert waterfall.find_cjk_font(["DejaVu Sans"], [], register) is None
+
+
+def test_use_style_keeps_dollars_as_text_and_adds_the_cjk_font(monkeypatch):
+    monkeypatch.setattr(waterfall, "cjk_font", lambda: "Fake CJK")
+    with matplotlib.rc_context():
+        assert waterfall.use_style() == "Fake CJK"
+        assert matplotlib.rcParams["text.parse_math"] is False
+        assert matplotlib.rcParams["font.family"] == ["sans-serif", "Fake CJK"]
+    monkeypatch.setattr(waterfall, "cjk_font", lambda: None)
+    with matplotlib.rc_context():
+        assert waterfall.use_style() is None
+        assert matplotlib.rcParams["font.family"] == ["sans-serif"]
+
+
+def bars(fig: Figure) -> list[Rectangle]:
+    return [p for p in fig.axes[0].patches if isinstance(p, Rectangle)]
+
+
+def texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.axes[0].texts]
+
+
+def test_effect_waterfall_steps_from_target_to_actual():
+    result = bridge(HAND_SALES, HAND_TARGETS, "2025Q4", calendar=CAL, coverage=COVER)
+    fig = waterfall.effect_waterfall(result, "CNY")
+    assert isinstance(fig, Figure)
+    # target, volume, channel mix, product mix, price, returns, untargeted, actual (growth 0: out)
+    patches = bars(fig)
+    assert len(patches) == 8
+    assert patches[0].get_height() == pytest.approx(6490)
+    assert patches[-1].get_height() == pytest.approx(5980)
+    heights = [p.get_height() for p in patches[1:-1]]
+    assert heights == pytest.approx([206.25, 33.75, -820, 20, -50, 100])
+    # each step starts where the previous one ended
+    assert patches[1].get_y() == pytest.approx(6490)
+    assert patches[-2].get_y() + patches[-2].get_height() == pytest.approx(5980)
+    assert texts(fig) == ["¥6.49 k", "+¥206", "+¥34", "-¥820", "+¥20", "-¥50", "+¥100", "¥5.98 k"]
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels[1:3] == ["Volume", "Channel mix"] and labels[-2] == "Sales without target"
+    assert {p.get_hatch() for p in patches[1:-1]} == {"///", "\\\\\\"}
+
+
+def test_channel_waterfall_names_channels_and_keeps_dollars():
+    sales = HAND_SALES.replace({"channel": {"B": "B$2$ 渠道"}})
+    targets = HAND_TARGETS.replace({"channel": {"B": "B$2$ 渠道"}})
+    result = bridge(sales, targets, "2025Q4", calendar=CAL, coverage=COVER)
+    fig = waterfall.channel_waterfall(result, "CNY")
+    with warnings.catch_warnings():
+        if waterfall.cjk_font():  # with a CJK font installed no glyph may be missing
+            warnings.simplefilter("error")
+        fig.canvas.draw()
+    labels = fig.axes[0].get_xticklabels()
+    assert [t.get_text() for t in labels] == ["Target", "A", "B$2$ 渠道", "C (no target)", "Actual"]
+    assert not any(t.get_parse_math() for t in labels)
+    assert [p.get_height() for p in bars(fig)][1:-1] == pytest.approx([-1180, 570, 100])
+
+
+def test_attainment_bars_with_the_100_percent_line():
+    result = attainment(HAND_SALES, HAND_TARGETS, "2025Q4", calendar=CAL, coverage=COVER)
+    fig = waterfall.attainment_bars(result)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Total", "B", "A"]
+    assert [p.get_width() for p in bars(fig)] == pytest.approx(
+        [5980 / 6490, 2770 / 2200, 3110 / 4290]
+    )
+    assert texts(fig) == ["92.1%", "125.9%", "72.5%"]
+    assert any(line.get_xdata()[0] == 1.0 and line.get_linestyle() == "--" for line in ax.lines)
+    assert "No target: C" in ax.get_xlabel()
