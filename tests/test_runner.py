@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from analysis import params
@@ -35,6 +36,9 @@ def test_run_publishes_quarter_with_index_pages(published, capsys):
         "overview.html",
         "overview.ipynb",
         "summary.json",
+        "target_miss.csv",
+        "target_miss.html",
+        "target_miss.ipynb",
     ]
     assert "overview.html" in (folder / "index.html").read_text(encoding="utf-8")
     root = (published / "index.html").read_text(encoding="utf-8")
@@ -90,7 +94,10 @@ def test_published_files_hold_no_machine_paths(published):
 
 def test_manifest_records_inputs_rows_and_versions(published):
     info = json.loads((published / "2025Q4" / "manifest.json").read_text(encoding="utf-8"))
-    assert info["parameters"] == {"overview": {"quarter": "2025Q4", "config": "sample"}}
+    assert info["parameters"]["overview"] == {"quarter": "2025Q4", "config": "sample"}
+    assert info["parameters"]["target_miss"] == {
+        "quarter": "2025Q4", "config": "sample", "output_dir": "."
+    }  # fmt: skip
     files = {f["file"]: f["sha256"] for s in info["sources"] for f in s["files"]}
     sample = ROOT / "data" / "sample" / "sales_lines.csv"
     assert files["sales_lines.csv"] == hashlib.sha256(sample.read_bytes()).hexdigest()
@@ -140,3 +147,34 @@ def test_timeout_fails_the_run(tmp_path):
 def test_same_quarter_cannot_run_twice_at_once(tmp_path):
     with quarter_lock(tmp_path, "2025Q4"), pytest.raises(RunError, match="in progress"):
         run("2025Q4", out=tmp_path)
+
+
+def _target_miss_page(folder: Path) -> str:
+    return re.sub(r"<[^>]+>", " ", (folder / "target_miss.html").read_text(encoding="utf-8"))
+
+
+def test_target_miss_report_of_a_missed_quarter(published):
+    folder = published / "2025Q4"
+    text = _target_miss_page(folder)
+    for heading in ("Attainment by channel", "Why: volume, price, mix and returns",
+                    "Inside each channel", "Tracking the next target"):  # fmt: skip
+        assert heading in text
+    assert "against a target of ¥24.60 M (96.2%)" in text
+    long = pd.read_csv(folder / "target_miss.csv")
+    channels = long.query("level == 'channel'")
+    total = long.query("level == 'total'").set_index("measure")["cents"]
+    assert channels.query("measure == 'gap'")["cents"].sum() == total["gap"] == -93_127_478
+    effects = [m for m in total.index if m not in ("target", "actual", "gap")]
+    assert channels.loc[channels["measure"].isin(effects), "cents"].sum() == total["gap"]
+    assert total[effects].sum() == total["gap"]
+
+
+def test_target_miss_report_of_a_beaten_quarter(tmp_path):
+    target_miss = next(r for r in REPORTS if r.name == "target_miss")
+    result = run("2025Q3", out=tmp_path, reports=[target_miss])
+    text = _target_miss_page(result.folder)
+    assert "(113.3%)" in text and "Attainment by channel" in text
+    long = pd.read_csv(result.folder / "target_miss.csv")
+    total_gap = long.query("level == 'total' and measure == 'gap'")["cents"].item()
+    assert total_gap > 0
+    assert long.query("level == 'channel' and measure == 'gap'")["cents"].sum() == total_gap

@@ -52,7 +52,10 @@ class Report:
         return self.folder / f"{self.name}.ipynb"
 
 
-REPORTS: tuple[Report, ...] = (Report("overview", "Quarterly overview"),)
+REPORTS: tuple[Report, ...] = (
+    Report("overview", "Quarterly overview"),
+    Report("target_miss", "Targets and the reasons for the gap"),
+)
 
 
 @dataclass(frozen=True)

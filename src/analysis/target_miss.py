@@ -7,16 +7,19 @@ into one row per number.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .attainment import Attainment, attainment
-from .bridge import EFFECTS, Bridge, bridge
+from .bridge import EFFECTS, MODES, Bridge, bridge
 from .drilldown import Drilldown, drilldown
+from .errors import ParameterError
 from .narrative import narrative
 from .quarters import FiscalCalendar
+from .schema import SALES_DIMENSIONS
 from .series import Coverage
 
 #: Measures of the long table, in order; they are all money.
@@ -57,15 +60,21 @@ def analyse(
     currency: str = "CNY",
     baseline: str = "target",
     segment: str = "product_line",
+    dims: Sequence[str] = ("region", "product_line"),
 ) -> TargetMiss:
-    """Attainment, bridge, drill-down and narrative of ``quarter`` (see the modules for each)."""
+    """Attainment, bridge, drill-down and narrative of ``quarter`` (see the modules for each).
+
+    ``baseline``, ``segment`` and ``dims`` usually come from a notebook's parameters: a value that
+    does not fit is a :class:`~analysis.errors.ParameterError` naming what would.
+    """
+    _check_options(sales, baseline, segment, dims)
     calendar = calendar or FiscalCalendar()
     coverage = coverage or Coverage.of(sales, calendar)
     common = {"calendar": calendar, "coverage": coverage}
     quarter_table = attainment(sales, targets, quarter, **common)
     ytd = attainment(sales, targets, quarter, ytd=True, **common)
     explained = bridge(sales, targets, quarter, baseline=baseline, segment=segment, **common)
-    drilled = drilldown(sales, targets, quarter, **common)
+    drilled = drilldown(sales, targets, quarter, dims=dims, path=dims, **common)
     return TargetMiss(
         quarter=quarter_table.quarter,
         currency=currency,
@@ -78,7 +87,11 @@ def analyse(
 
 
 def analyse_review(
-    review, *, baseline: str = "target", segment: str = "product_line"
+    review,
+    *,
+    baseline: str = "target",
+    segment: str = "product_line",
+    dims: Sequence[str] = ("region", "product_line"),
 ) -> TargetMiss:
     """:func:`analyse` for an :class:`analysis.overview.Review` (the notebooks' ``prepare()``)."""
     dataset = review.dataset
@@ -91,7 +104,19 @@ def analyse_review(
         currency=dataset.config.currency,
         baseline=baseline,
         segment=segment,
+        dims=dims,
     )
+
+
+def _check_options(sales: pd.DataFrame, baseline: str, segment: str, dims: Sequence[str]) -> None:
+    if baseline not in MODES:
+        raise ParameterError(f"baseline must be one of {', '.join(MODES)}, got {baseline!r}")
+    choices = [c for c in SALES_DIMENSIONS if c != "channel" and c in sales.columns]
+    for name, value in (("segment", segment), *(("drill_down", d) for d in dims)):
+        if value not in choices:
+            raise ParameterError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    if not dims:
+        raise ParameterError("drill_down needs at least one dimension, e.g. region")
 
 
 def long_table(bridge: Bridge, drilldown: Drilldown | None = None) -> pd.DataFrame:
