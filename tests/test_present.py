@@ -37,3 +37,11 @@ def test_paragraph_escapes():
         present.paragraph("Sales of <b> & co")
         == "<p class='summary'>Sales of &lt;b&gt; &amp; co</p>"
     )
+
+
+def test_counts_get_thousands_separators_and_numbers_do_not_wrap():
+    frame = pd.DataFrame({"channel": ["A"], "units": [12344.0], "weight": [2.5], "target": [-1e6]})
+    out = present.table(frame, "CNY", money_columns=["target"]).to_html()
+    assert "12,344<" in out and "2.50<" in out and "-¥1,000,000" in out
+    assert "white-space: nowrap" in out
+    assert present.count(float("nan")) == "–"

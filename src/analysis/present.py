@@ -37,6 +37,13 @@ def money(value: float, currency: str, *, short: bool = False) -> str:
     return f"{sign}{symbol(currency)}{amount:,.0f}"
 
 
+def count(value: float) -> str:
+    """Units and other plain numbers: ``12,344``, or ``12,344.5`` when not whole."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def percent(value: float, *, signed: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
@@ -73,9 +80,18 @@ def table(
         styler = styler.format(
             lambda v, s=col in signed: percent(v, signed=s), subset=[col], na_rep="–"
         )
-    numeric = [*money_columns, *percent_columns]
+    counts = [
+        c for c in frame.columns
+        if c not in money_columns and c not in percent_columns
+        and pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+    ]  # fmt: skip
+    if counts:
+        styler = styler.format(count, subset=counts, na_rep="–")
+    numeric = [*money_columns, *percent_columns, *counts]
     if numeric:
-        styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+        styler = styler.set_properties(
+            subset=numeric, **{"text-align": "right", "white-space": "nowrap"}
+        )
     if caption:
         styler = styler.set_caption(caption)
     return styler
