@@ -91,8 +91,9 @@ def revenue_by(review: Review, by: str) -> pd.DataFrame:
     frame = frame.sort_values("revenue", ascending=False)
     total = pd.DataFrame(
         {
-            "revenue": [frame["revenue"].sum()],
-            "prior": [before.sum() if len(before) else float("nan")],
+            # sums of cent amounts, rounded back to cents: every table of a quarter agrees exactly
+            "revenue": [round(frame["revenue"].sum(), 2)],
+            "prior": [round(before.sum(), 2) if len(before) else float("nan")],
         },
         index=pd.Index(["Total"], name=by),
     )
