@@ -31,6 +31,9 @@ def published(tmp_path_factory) -> Path:
 def test_run_publishes_quarter_with_index_pages(published, capsys):
     folder = published / "2025Q4"
     assert sorted(p.name for p in folder.iterdir()) == [
+        "forecast.csv",
+        "forecast.html",
+        "forecast.ipynb",
         "index.html",
         "manifest.json",
         "overview.html",
@@ -115,8 +118,10 @@ def test_log_file_records_progress(published):
 
 
 def test_unknown_and_ill_typed_parameters_stop_before_any_work(tmp_path, capsys):
-    assert main(["run", "--out", str(tmp_path), "-p", "horizon=8"]) == 2
-    assert "unknown parameter horizon" in capsys.readouterr().err
+    assert main(["run", "--out", str(tmp_path), "-p", "horizn=8"]) == 2
+    assert "unknown parameter horizn" in capsys.readouterr().err
+    assert main(["run", "--out", str(tmp_path), "-p", "horizon=eight"]) == 2
+    assert "parameter horizon must be int, got 'eight'" in capsys.readouterr().err
     assert main(["run", "--out", str(tmp_path), "-p", "oops"]) == 2
     assert "NAME=VALUE" in capsys.readouterr().err
     assert not (tmp_path / ".staging").exists()
@@ -178,3 +183,30 @@ def test_target_miss_report_of_a_beaten_quarter(tmp_path):
     total_gap = long.query("level == 'total' and measure == 'gap'")["cents"].item()
     assert total_gap > 0
     assert long.query("level == 'channel' and measure == 'gap'")["cents"].sum() == total_gap
+
+
+def test_forecast_report_and_csv(published):
+    folder = published / "2025Q4"
+    text = re.sub(r"<[^>]+>", " ", (folder / "forecast.html").read_text(encoding="utf-8"))
+    assert "For 2026Q1 the forecast is ¥" in text and "80% interval" in text
+    assert "Chance of reaching it" in text and "sMAPE" in text
+    assert "No earlier forecasts are recorded yet" in text
+    out = pd.read_csv(folder / "forecast.csv")
+    assert set(out["quarter"]) == {"2026Q1", "2026Q2", "2026Q3", "2026Q4"}
+    sums = out.groupby(["quarter", "level"])["mean"].sum().unstack("level")
+    assert (sums["channel"] - sums["total"]).abs().max() < 0.01
+    assert ((out["lo-95"] <= out["lo-80"]) & (out["lo-80"] <= out["mean"])).all()
+    assert (out["mean"] <= out["hi-80"]).all() and (out["hi-80"] <= out["hi-95"]).all()
+    book = pd.read_csv(published / "forecast_ledger.csv", dtype=str)
+    assert set(book["origin"]) == {"2025Q4"} and len(book) == len(out)
+
+
+def test_later_reports_score_earlier_forecasts(tmp_path):
+    forecast = [r for r in REPORTS if r.name == "forecast"]
+    run("2025Q2", out=tmp_path, reports=forecast, extra={"horizon": "2", "backtest_windows": "1"})
+    result = run("2025Q4", out=tmp_path, reports=forecast, extra={"backtest_windows": "1"})
+    text = re.sub(r"<[^>]+>", " ", (result.folder / "forecast.html").read_text(encoding="utf-8"))
+    assert "No earlier forecasts are recorded yet" not in text
+    assert "Too few closed quarters (1)" in text  # one origin (2025Q2) has closed quarters
+    book = pd.read_csv(tmp_path / "forecast_ledger.csv", dtype=str)
+    assert sorted(book["origin"].unique()) == ["2025Q2", "2025Q4"]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ConfigError, DataError, ParameterError, RunError, WorkbenchError
+from .evaluate import add_parser as add_evaluate
 
 EXIT_DATA, EXIT_USAGE, EXIT_RUN = 1, 2, 3
 
@@ -121,6 +122,8 @@ def _parser() -> argparse.ArgumentParser:
         help="run configuration (YAML); default: the bundled sample data",
     )
     check.set_defaults(handler=_check)
+
+    add_evaluate(sub)
 
     sample = sub.add_parser("sample", help="write the sample company's data and configuration")
     sample.add_argument(

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pandas as pd
 import papermill as pm
 from papermill.exceptions import PapermillExecutionError
 
-from . import __version__, manifest, params, publish
+from . import __version__, ledger, manifest, params, publish
 from .config import load_config, sample_config_path
 from .errors import RunError, WorkbenchError
 from .export import to_html
@@ -55,6 +56,7 @@ class Report:
 REPORTS: tuple[Report, ...] = (
     Report("overview", "Quarterly overview"),
     Report("target_miss", "Targets and the reasons for the gap"),
+    Report("forecast", "Forecast and the odds of the targets"),
 )
 
 
@@ -104,7 +106,9 @@ def run(
             else os.path.relpath(config_path.resolve(), staging.resolve())
         )
         common = {"quarter": label, "config": config_param}
-        values = _parameters(reports, common, {"output_dir": "."}, extra or {})
+        book = out / ledger.LEDGER
+        optional = {"output_dir": ".", "ledger": os.path.relpath(book.resolve(), staging.resolve())}
+        values = _parameters(reports, common, optional, extra or {})
         with publish.quarter_lock(out, label):
             staging.mkdir(parents=True)
             try:
@@ -112,6 +116,7 @@ def run(
                 failed = out / ".failed" / f"{label}-{stamp}"
                 _build(dataset, review, values, reports, staging, failed, timeout, started)
                 folder = publish.swap_in(staging, out / label)
+                _record_forecasts(folder / "forecast.csv", book, label, started)
             finally:
                 if staging.exists():
                     shutil.rmtree(staging)
@@ -187,6 +192,14 @@ def _build(
     (staging / "manifest.json").write_text(
         json.dumps(built, ensure_ascii=False, indent=1), encoding="utf-8"
     )
+
+
+def _record_forecasts(csv: Path, book: Path, origin: str, started: datetime) -> None:
+    """Keep the published forecasts in the ledger, so later reports can score them."""
+    if csv.is_file():
+        recorded = started.isoformat(timespec="seconds")
+        ledger.record(book, origin, pd.read_csv(csv, dtype={"quarter": str}), recorded)
+        log.info("forecasts from %s recorded in %s", origin, book.name)
 
 
 def _execute(report: Report, staging: Path, values: dict, timeout: int, failed: Path) -> None:

@@ -1,0 +1,125 @@
+"""The forecast ledger: every published forecast, kept so later reports can say how good it was.
+
+A run for quarter Q records the forecasts it made from Q (the origin) for the quarters after it, in
+one CSV under ``reports/`` shared by all quarters. Rerunning Q replaces Q's rows. Once a forecast
+quarter has closed, :func:`accuracy` compares the recorded forecasts with what was sold: per series
+(channel, product line, ...), per horizon, and origin by origin, so a trend is visible.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+LEDGER = "forecast_ledger.csv"
+COLUMNS = ("origin", "unique_id", "level", "quarter", "horizon", "mean", "lo_80", "hi_80",
+           "lo_95", "hi_95", "model", "recorded")  # fmt: skip
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One writer at a time: runs of different quarters share the ledger."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read(path: Path) -> pd.DataFrame:
+    """The ledger, or an empty one with the right columns."""
+    if not path.is_file():
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+    return pd.read_csv(path, dtype={"origin": str, "unique_id": str, "level": str, "quarter": str})
+
+
+def record(path: Path, origin: str, forecasts: pd.DataFrame, recorded: str) -> pd.DataFrame:
+    """Replace the rows of ``origin`` by ``forecasts`` and write the ledger atomically.
+
+    ``forecasts`` has ``unique_id, level, quarter, horizon, mean, model`` and, where the run made
+    them, ``lo-80, hi-80, lo-95, hi-95`` (kept empty otherwise). Returns the new ledger.
+    """
+    required = ("unique_id", "level", "quarter", "horizon", "mean", "model")
+    missing = [c for c in required if c not in forecasts]
+    if missing:
+        raise ValueError(f"forecasts lack column(s) {', '.join(missing)}")
+    rows = forecasts.rename(columns=lambda c: c.replace("-", "_")).assign(
+        origin=origin, recorded=recorded
+    )
+    rows = rows.reindex(columns=list(COLUMNS))
+    with _locked(path):
+        kept = read(path)
+        kept = kept.loc[kept["origin"] != origin]
+        ledger = pd.concat([kept, rows], ignore_index=True) if len(kept) else rows
+        ledger = ledger.sort_values(["origin", "level", "unique_id", "quarter"], ignore_index=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            ledger.to_csv(handle, index=False)
+        os.replace(tmp, path)
+    return ledger
+
+
+def accuracy(ledger: pd.DataFrame, actuals: pd.DataFrame, through: str) -> pd.DataFrame:
+    """Recorded forecasts of closed quarters (up to ``through``) against actuals.
+
+    ``actuals`` has ``unique_id, quarter, y`` (quarter labels sort in time order, as ``2025Q4`` or
+    ``FY2026Q1`` do). Returns one row per forecast with ``actual, error, abs_pct_error,
+    in_80, in_95``; forecasts made at or after ``through`` are left out, as are quarters without
+    actuals.
+    """
+    past = ledger.loc[(ledger["quarter"] <= through) & (ledger["origin"] < through)]
+    joined = past.merge(actuals[["unique_id", "quarter", "y"]], on=["unique_id", "quarter"])
+    joined = joined.rename(columns={"y": "actual"})
+    joined["error"] = joined["actual"] - joined["mean"]
+    scale = joined["actual"].abs().where(joined["actual"] != 0)
+    joined["abs_pct_error"] = joined["error"].abs() / scale
+    joined["in_80"] = joined["actual"].between(joined["lo_80"], joined["hi_80"])
+    joined["in_95"] = joined["actual"].between(joined["lo_95"], joined["hi_95"])
+    return joined
+
+
+def summary(scored: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """MAPE, bias (mean of actual − forecast, relative to actuals) and coverage per group."""
+    if scored.empty:
+        return pd.DataFrame(
+            columns=[*by, "forecasts", "mape", "bias", "coverage_80", "coverage_95"]
+        )
+    grouped = scored.groupby(by, sort=True)
+    out = grouped.agg(
+        forecasts=("error", "size"),
+        mape=("abs_pct_error", "mean"),
+        error=("error", "sum"),
+        actual=("actual", "sum"),
+        coverage_80=("in_80", "mean"),
+        coverage_95=("in_95", "mean"),
+    )
+    out["bias"] = out["error"] / out["actual"].where(out["actual"] != 0)
+    out = out.drop(columns=["error", "actual"]).reset_index()
+    return out[[*by, "forecasts", "mape", "bias", "coverage_80", "coverage_95"]]
+
+
+def trend(scored: pd.DataFrame, horizon: int = 1) -> str:
+    """One sentence: is the one-quarter-ahead error getting smaller origin by origin?"""
+    rows = scored.loc[scored["horizon"] == horizon]
+    by_origin = rows.groupby("origin")["abs_pct_error"].mean().dropna()
+    if len(by_origin) < 3:
+        return (
+            f"Too few closed quarters ({len(by_origin)}) to tell whether forecasts are improving."
+        )
+    slope = np.polyfit(np.arange(len(by_origin)), by_origin.to_numpy(), 1)[0]
+    first, last = by_origin.iloc[0], by_origin.iloc[-1]
+    direction = "improving" if slope < 0 else "not improving"
+    return (
+        f"{horizon}-quarter-ahead forecast error is {direction}: {first:.1%} for forecasts made in "
+        f"{by_origin.index[0]}, {last:.1%} for those made in {by_origin.index[-1]} "
+        f"({len(by_origin)} origins)."
+    )

@@ -1,0 +1,67 @@
+"""The forecast report's numbers on the sample data: origin, coherence, odds, parameter checks."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import outlook, overview
+from analysis.errors import ParameterError
+
+
+@pytest.fixture(scope="module")
+def from_q2():
+    """Forecasts made after 2025Q2, although the data run to 2025Q4."""
+    return outlook.prepare(overview.prepare("2025Q2"), horizon=3, levels=(80, 95))
+
+
+def test_forecasts_start_after_the_reviewed_quarter(from_q2):
+    fc = from_q2.forecasts
+    assert sorted(fc["quarter"].unique()) == ["2025Q3", "2025Q4", "2026Q1"]
+    assert set(fc["horizon"]) == {1, 2, 3}
+    # the history used stops at 2025Q2: later sales are not fitted
+    assert from_q2.hierarchy.frame["ds"].max() == pd.Timestamp("2025-04-01")
+
+
+def test_channels_add_up_to_the_total(from_q2):
+    fc = from_q2.forecasts
+    sums = fc.groupby(["quarter", "level"])["mean"].sum().unstack("level")
+    assert (sums["channel"] - sums["total"]).abs().max() < 0.01
+    assert (sums["channel/product_line"] - sums["total"]).abs().max() < 0.01
+
+
+def test_headline_and_csv(from_q2):
+    text = outlook.headline(from_q2)
+    assert re.fullmatch(
+        r"For 2025Q3 the forecast is ¥[\d.]+ M \(80% interval ¥[\d.]+ M to ¥[\d.]+ M\), "
+        r"[+-][\d.]+% on a year earlier\.",
+        text,
+    )
+    out = from_q2.csv()
+    assert set(out["level"]) == set(outlook.REPORTED_LEVELS)
+    assert (out["origin"] == "2025Q2").all() and (out["method"] == "mint_shrink").all()
+
+
+def test_odds_of_targets_in_the_forecast_quarters(from_q2):
+    table = outlook.odds(from_q2, 0.7)
+    assert set(table["quarter"]) == {"2025Q3", "2025Q4", "2026Q1"}
+    assert sorted(table["channel"].unique()) == ["Distributor", "Export", "OEM", "Own brand direct"]
+    assert table["probability"].between(0, 1).all()
+    # the supported target is reached with 70 %: below the mean, as the forecast is symmetric
+    assert (table["supported"] < table["mean"]).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"method": "magic"}, "method must be one of bottom_up, mint_shrink"),
+        ({"horizon": 0}, "horizon must be 1 to 12"),
+        ({"levels": (80, 120)}, "levels must be percentages"),
+    ],
+)
+def test_parameters_are_checked(kwargs, message):
+    review = overview.prepare("2025Q2")
+    with pytest.raises(ParameterError, match=message):
+        outlook.prepare(review, **kwargs)
