@@ -93,6 +93,10 @@ def test_published_files_hold_no_machine_paths(published):
         assert str(Path.cwd()) not in text, path.name
         assert str(published) not in text, path.name
         assert "site-packages" not in text, path.name
+        # nothing is fetched from the network: no http(s) resource in src=, href= or url()
+        assert not re.search(r"""(src|href)\s*=\s*["']?https?:|url\(\s*["']?https?:""", text), (
+            path.name
+        )
 
 
 def test_manifest_records_inputs_rows_and_versions(published):
