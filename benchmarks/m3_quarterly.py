@@ -3,8 +3,8 @@ AutoETS, AutoARIMA, AutoTheta and AutoCES, side by side in one run.
 
     python benchmarks/m3_quarterly.py [--data DIR] [--jobs 2] [--skip-arima] [--json OUT]
 
-The data are read where they lie (``--data``, default ``/work/shared/benchmarks`` or
-``$M3_QUARTERLY_DIR``): ``m3_quarterly.csv`` (756 series, ``split`` train/test, horizon 8) and
+The data are read where they lie (``--data``, default ``../shared/benchmarks`` beside the project,
+or ``$M3_QUARTERLY_DIR``): ``m3_quarterly.csv`` (756 series, ``split`` train/test, horizon 8) and
 ``m3_quarterly_meta.csv`` (category per series). Protocol of the data's README: fit on the
 training part, forecast 8 quarters, sMAPE and MASE (lag 4) per series averaged over series,
 OWA against Naive2.
@@ -134,7 +134,8 @@ def summary(per: pd.DataFrame, naive: pd.DataFrame) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_data = os.environ.get("M3_QUARTERLY_DIR", "/work/shared/benchmarks")
+    beside = Path(__file__).resolve().parents[2] / "shared" / "benchmarks"
+    default_data = os.environ.get("M3_QUARTERLY_DIR", str(beside))
     parser.add_argument("--data", type=Path, default=Path(default_data))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--skip-arima", action="store_true")

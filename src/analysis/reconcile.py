@@ -35,7 +35,7 @@ import pandas as pd
 
 from . import accuracy
 from .quarters import FiscalCalendar
-from .series import DEFAULT_LEVELS, TOTAL, Coverage, quarterly
+from .series import DEFAULT_LEVELS, Coverage, quarterly, unique_ids
 
 #: Reconciliation methods by name, and the name of the default.
 METHODS = ("bottom_up", "mint_shrink")
@@ -71,15 +71,6 @@ def _level_name(dims: Sequence[str]) -> str:
     return "/".join(dims) if dims else "total"
 
 
-def _ids(frame: pd.DataFrame, dims: Sequence[str]) -> pd.Series:
-    if not dims:
-        return pd.Series(TOTAL, index=frame.index)
-    ids = frame[dims[0]].astype(str)
-    for col in dims[1:]:
-        ids = ids + "/" + frame[col].astype(str)
-    return ids
-
-
 def build(
     sales: pd.DataFrame,
     calendar: FiscalCalendar,
@@ -111,7 +102,7 @@ def from_bottom(
         if unknown:
             raise ValueError(f"level {level} uses {sorted(unknown)}, not among {bottom_dims}")
     frame = bottom.copy()
-    frame["bottom_id"] = _ids(frame, bottom_dims).to_numpy()
+    frame["bottom_id"] = unique_ids(frame, bottom_dims).to_numpy()
     wide = frame.pivot_table(
         index="ds", columns="bottom_id", values="y", aggfunc="sum", fill_value=0.0
     ).sort_index()
@@ -122,7 +113,7 @@ def from_bottom(
     seen: set[str] = set()
     for level in levels:
         name = _level_name(level)
-        ids = _ids(labels, level).to_numpy()
+        ids = unique_ids(labels, level).to_numpy()
         members = pd.Series(bottom_ids, index=bottom_ids).groupby(ids, sort=True)
         level_ids = []
         for uid, group in members:

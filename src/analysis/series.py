@@ -120,7 +120,7 @@ def quarterly(
         .reset_index()
     )
     grouped = _fill_gaps(grouped, by, calendar.period(coverage.last))
-    grouped["unique_id"] = _unique_ids(grouped, by)
+    grouped["unique_id"] = unique_ids(grouped, by)
     grouped["ds"] = grouped["period"].dt.start_time
     grouped["quarter"] = calendar.labels(grouped["period"])
     grouped["y"] = grouped["cents"] / 100
@@ -168,7 +168,8 @@ def _fill_gaps(grouped: pd.DataFrame, by: list[str], last: pd.Period) -> pd.Data
     return merged
 
 
-def _unique_ids(frame: pd.DataFrame, by: list[str]) -> pd.Series:
+def unique_ids(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
+    """``Total`` without dimensions, else the ``/``-joined values of ``by`` (``OEM/East China``)."""
     if not by:
         return pd.Series(TOTAL, index=frame.index)
     ids = frame[by[0]].astype(str)
