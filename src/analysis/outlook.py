@@ -89,8 +89,11 @@ def prepare(
     # History ends with the last complete quarter up to the review, whatever the data hold after.
     coverage = Coverage(first=review.coverage.first, last=end)
     hierarchy = reconcile.build(history, review.calendar, coverage=coverage)
+    # Many interval levels describe the whole forecast distribution, for the odds of targets;
+    # the report shows only the requested ones.
+    every = sorted(set(levels) | set(target_odds.DISTRIBUTION_LEVELS))
     fc = reconcile.forecast_hierarchy(
-        hierarchy, horizon, methods=(method,), level=levels, n_jobs=n_jobs
+        hierarchy, horizon, methods=(method,), level=every, n_jobs=n_jobs
     )
     periods = fc["ds"].dt.to_period(review.calendar.freq)
     fc["quarter"] = review.calendar.labels(periods)
