@@ -123,6 +123,8 @@ def read_series(path: Path | str, horizon: int) -> tuple[pd.DataFrame, pd.DataFr
     import numpy as np
     import pandas as pd
 
+    from .validate import parse_dates, parse_numbers  # the loader's rules for dates and numbers
+
     path = Path(path)
     source = str(path)
     if not path.is_file():
@@ -148,7 +150,7 @@ def read_series(path: Path | str, horizon: int) -> tuple[pd.DataFrame, pd.DataFr
     bad = ids.isna() | (ids.astype(str).str.strip() == "")
     if bad.any():
         raise DataError("empty series id", source=source, column="unique_id", rows=rows[bad])
-    ds = pd.to_datetime(raw["ds"], errors="coerce", format="mixed")
+    ds = parse_dates(raw["ds"])
     bad = ds.isna().to_numpy()
     if bad.any():
         raise DataError(
@@ -158,8 +160,8 @@ def read_series(path: Path | str, horizon: int) -> tuple[pd.DataFrame, pd.DataFr
             rows=rows[bad],
             expected="YYYY-MM-DD",
         )
-    y = pd.to_numeric(raw["y"], errors="coerce")
-    bad = ~np.isfinite(y.to_numpy(dtype="float64"))
+    y = parse_numbers(raw["y"])
+    bad = y.isna().to_numpy()
     if bad.any():
         raise DataError(
             "values missing or not numbers",

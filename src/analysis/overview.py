@@ -131,9 +131,12 @@ def trend(review: Review, by: str, quarters: int = 12) -> pd.DataFrame:
     return wide[order]
 
 
-def headline(review: Review) -> str:
-    """Plain sentences: the quarter's revenue, its change on a year earlier, the biggest mover."""
-    table = revenue_by(review, "channel")
+def headline(review: Review, table: pd.DataFrame | None = None) -> str:
+    """Plain sentences: the quarter's revenue, its change on a year earlier, the biggest mover.
+
+    ``table`` is :func:`revenue_by` of channels when the caller has it already.
+    """
+    table = revenue_by(review, "channel") if table is None else table
     total = table.iloc[-1]
     cur = review.currency
     text = f"Revenue in {review.label} was {present.money(total['revenue'], cur, short=True)}"
@@ -170,7 +173,7 @@ def summary(review: Review) -> dict[str, str]:
         "revenue": present.money(total["revenue"], review.currency, short=True),
         "change": present.percent(total["change_pct"], signed=True),
         "attainment": "–",
-        "headline": headline(review),
+        "headline": headline(review, table),
     }
     targets = review.dataset.targets
     if targets is not None:
