@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -19,6 +21,8 @@ from analysis.publish import quarter_lock
 from analysis.runner import REPORTS, Report, run
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Stored outputs of the notebooks' cells tagged ``golden`` (deterministic figures on the sample).
+GOLDEN = ROOT / "tests" / "golden"
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +63,38 @@ def test_report_shows_results_without_code(published):
     assert "<img" in page and "data:image/png;base64" in page
     assert not re.search(r"<script[^>]+src=", page)
     assert "/work/" not in page and "/tmp/" not in page
+
+
+def shown_text(cell: nbformat.NotebookNode) -> str:
+    """What a reader sees of a cell's outputs, as text: tags, styles and spacing removed, so the
+    comparison is of the words and figures and not of pandas' HTML markup."""
+    parts = []
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if "text/html" in data:
+            parts.append(re.sub(r"<style.*?</style>|<[^>]+>", " ", data["text/html"], flags=re.S))
+        elif "text/markdown" in data:
+            parts.append(data["text/markdown"])
+        elif output.get("output_type") == "stream" and output.get("name") == "stdout":
+            parts.append(output["text"])
+    return " ".join(html.unescape(" ".join(parts)).split())
+
+
+@pytest.mark.parametrize("report", [r.name for r in REPORTS])
+def test_key_cells_match_stored_outputs(published, report):
+    """Cells tagged ``golden`` show exactly what ``tests/golden/<report>.json`` stores.
+
+    The notebooks are committed without outputs, so the stored outputs live here; after a
+    deliberate change, rewrite them with ``UPDATE_GOLDEN=1 pytest tests/test_runner.py -k golden``
+    and review the diff.
+    """
+    nb = nbformat.read(published / "2025Q4" / f"{report}.ipynb", as_version=4)
+    shown = {c.id: shown_text(c) for c in nb.cells if "golden" in c.metadata.get("tags", [])}
+    assert shown and all(shown.values()), f"{report}: no golden cell, or one without output"
+    stored = GOLDEN / f"{report}.json"
+    if os.environ.get("UPDATE_GOLDEN"):
+        stored.write_text(json.dumps(shown, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert shown == json.loads(stored.read_text(encoding="utf-8"))
 
 
 def test_failed_notebook_keeps_last_good_report(published, tmp_path):
