@@ -14,7 +14,8 @@ CONDA_TO_PYPI = {"python-duckdb": "duckdb"}
 
 
 def _split(requirement: str) -> tuple[str, str]:
-    name, spec = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement).groups()
+    # extras (psycopg[binary]) are a pip notion; conda-forge's package carries them
+    name, _, spec = re.match(r"^\s*([A-Za-z0-9_.\-]+)(\[[^\]]*\])?\s*(.*)$", requirement).groups()
     return name.lower().replace("_", "-"), spec.replace(" ", "")
 
 
