@@ -110,13 +110,27 @@ def run_statsforecast(model: object, train: pd.DataFrame, jobs: int) -> pd.DataF
 
 
 def run_member(member: object, train: pd.DataFrame, jobs: int) -> pd.DataFrame:
-    """One member of the default combination, fitted exactly as inside it (points only)."""
-    saved = fc_module.MEMBERS
-    fc_module.MEMBERS = (member,)
+    """One member of the default combination, fitted exactly as inside it (points only; the
+    pooled member switched off by asking for more windows than there are)."""
+    saved = fc_module.MEMBERS, fc_module.MIN_GLOBAL_WINDOWS
+    fc_module.MEMBERS, fc_module.MIN_GLOBAL_WINDOWS = (member,), 10**12
     try:
         return fc_module.forecast(train, H, level=None, n_jobs=jobs, calibrate=False)
     finally:
-        fc_module.MEMBERS = saved
+        fc_module.MEMBERS, fc_module.MIN_GLOBAL_WINDOWS = saved
+
+
+def run_global(train: pd.DataFrame) -> pd.DataFrame:
+    """The pooled member alone; Naive2 where it is not used (a series not positive throughout)."""
+    out = fc_module.naive2(train, H, SEASON)  # sorted by unique_id and ds
+    ordered = train.sort_values(["unique_id", "ds"], kind="stable")
+    values = [g.to_numpy(dtype="float64") for _, g in ordered.groupby("unique_id", sort=False)["y"]]
+    pooled = fc_module.global_ar(values, H)
+    fallback = out["mean"].to_numpy().reshape(len(values), H)
+    out["mean"] = np.concatenate(
+        [p if p is not None else f for p, f in zip(pooled, fallback, strict=True)]
+    )
+    return out
 
 
 def scores(fc: pd.DataFrame, test: pd.DataFrame, train: pd.DataFrame) -> pd.DataFrame:
@@ -174,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     timed(default, lambda: fc_module.forecast(train, H, level=(80, 95), n_jobs=args.jobs))
     for member in fc_module.MEMBERS:
         timed(f"member {member.name}", lambda m=member: run_member(m, train, args.jobs))
+    timed(f"member {fc_module.GLOBAL_NAME}", lambda: run_global(train))
     for name, model in statsforecast_models(not args.skip_arima).items():
         timed(f"statsforecast {name}", lambda m=model: run_statsforecast(m, train, args.jobs))
     four = [f"statsforecast {n}" for n in ("AutoETS", "AutoARIMA", "AutoTheta", "AutoCES")]

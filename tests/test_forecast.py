@@ -68,8 +68,18 @@ def test_columns_dates_and_order(awkward):
     normal = rows(awkward, "normal")
     # 28 quarters from 2019Q1 end in 2025Q4: the forecast starts in 2026Q1
     assert list(normal["ds"]) == list(pd.date_range("2026-01-01", periods=4, freq="QS"))
-    assert (normal["model"] == COMBINATION).all()
+    # ten series of 28 quarters give too few windows for the pooled member (MIN_GLOBAL_WINDOWS)
+    assert (normal["model"] == COMBINATION.removesuffix("+GAR")).all()
     assert (normal["note"] == "").all()
+
+
+def test_global_member_needs_enough_windows():
+    values = [seasonal_series(28, seed=s) for s in range(12)]  # 12 * (28 - 8 - 4 + 1) = 204
+    pooled = fc_module.global_ar(values, 4)
+    assert all(f is not None and f.shape == (4,) for f in pooled)
+    assert all(f is None for f in fc_module.global_ar(values[:5], 4))  # 85 windows
+    out = forecast(frame({str(i): y for i, y in enumerate(values)}), 4, n_jobs=1)
+    assert (out["model"] == COMBINATION).all()
 
 
 def test_intervals_are_nested(awkward):

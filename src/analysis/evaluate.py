@@ -350,14 +350,14 @@ def evaluate(
 def format_table(result: dict[str, Any]) -> str:
     """The printed summary: overall figures against Naive2, then the series that needed notes."""
     levels = list(result["coverage"])
-    header = f"{'method':<24}{'sMAPE':>8}{'MASE':>8}{'OWA':>7}" + "".join(
+    header = f"{'method':<32}{'sMAPE':>8}{'MASE':>8}{'OWA':>7}" + "".join(
         f"{'cov' + lev:>8}" for lev in levels
     )
     ours = (
-        f"{result['method']:<24}{result['smape']:>8.3f}{result['mase']:>8.3f}{result['owa']:>7.3f}"
+        f"{result['method']:<32}{result['smape']:>8.3f}{result['mase']:>8.3f}{result['owa']:>7.3f}"
     )
     ours += "".join(f"{_pct(result['coverage'][lev]):>8}" for lev in levels)
-    naive = f"{'Naive2':<24}{result['naive2']['smape']:>8.3f}{result['naive2']['mase']:>8.3f}"
+    naive = f"{'Naive2':<32}{result['naive2']['smape']:>8.3f}{result['naive2']['mase']:>8.3f}"
     naive += f"{1.0:>7.3f}"
     lines = [
         f"{result['file']}: {result['series']} series, horizon {result['horizon']}, "

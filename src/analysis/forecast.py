@@ -1,4 +1,4 @@
-"""The default forecaster for quarterly sales: a combination of four statistical models.
+"""The default forecaster for quarterly sales: a combination of six statistical models.
 
 ``forecast(df, h)`` takes a long frame (``unique_id, ds, y``, as ``series.quarterly()`` makes) and
 returns, per series and future quarter, ``unique_id, ds, mean, lo-80, hi-80, lo-95, hi-95, model,
@@ -6,28 +6,39 @@ note``: the point forecast, central prediction intervals at each requested level
 ``hi-<level>``), the models that produced the forecast and a plain-language note when the series
 needed special treatment.
 
-The combination (``model`` = ``CES+ETS(AAA)+SES+ETS``) is the plain mean of
+The combination (``model`` = ``CES+ETS(AAA)+SES+ETS+ARIMA+GAR``) is the plain mean of
 
 - ``CES``: complex exponential smoothing, full seasonality (statsforecast ``AutoCES(model="F")``),
 - ``ETS(AAA)``: additive Holt-Winters, undamped (``AutoETS(model="AAA", damped=False)``),
 - ``SES``: simple exponential smoothing of the seasonally adjusted series,
-- ``ETS``: exponential smoothing chosen by AICc (``AutoETS``) on the seasonally adjusted series.
+- ``ETS``: exponential smoothing chosen by AICc (``AutoETS``) on the seasonally adjusted series,
+- ``ARIMA``: ARIMA(1,1,0) with drift on the seasonally adjusted series, by conditional least
+  squares (closed form: a lag-1 regression of the quarter-to-quarter changes),
+- ``GAR``: a global autoregression (Montero-Manso & Hyndman 2021, IJF 37(4)): one linear model
+  per step ahead on the last ``GLOBAL_LAGS`` quarters divided by their mean, fitted by least
+  squares to every window of every series of the call together. It is used only when the
+  series give at least ``MIN_GLOBAL_WINDOWS`` windows, and only for series whose last
+  ``GLOBAL_LAGS`` quarters are all positive.
 
 Seasonal adjustment is the classical decomposition used by the Theta method and M4's Naive2:
 applied when the series is seasonal by the 90 % autocorrelation test at lag ``season_length``
 (multiplicative when every value is positive, additive otherwise), forecasts multiplied (added)
-back. The mix pairs two trended models with a level-only one, so trends are extrapolated with
+back. The mix pairs trended models with a level-only one, so trends are extrapolated with
 caution; on the M3 quarterly data it beats each member and the median of AutoETS, AutoARIMA,
 AutoTheta and AutoCES at a small fraction of their cost (BENCHMARKS.md, ``## Forecasting``).
+The pooled member learns from the other series what the local ones cannot from one short
+history: adding it and ``ARIMA`` to the four others moved M3 quarterly from sMAPE 8.94 / OWA
+0.871 to 8.83 / 0.866, and from OWA 0.840 to 0.812 on three train-only holdouts.
 
 Prediction intervals are calibrated on the data themselves (normalised split-conformal): the
 same forecaster is refitted without the last ``h`` quarters of the series long enough (at most
 ``MAX_CALIBRATION_SERIES`` of them, evenly spread; with few series also from up to
 ``MAX_CALIBRATION_ORIGINS`` earlier origins), each backtest error is divided by the forecast
-standard deviation at that step (the mean of the ETS members' own), and the interval at level L
+standard deviation at that step (the mean of the ETS members' own; ``GAR`` is refitted on the
+quarters before each origin only), and the interval at level L
 is ``mean ± q_L * sd`` where ``q_L`` is the conformal L-quantile of those absolute normalised
 errors. The members' own Gaussian intervals are too narrow on real data (71 % and 87 % coverage
-for nominal 80 % and 95 % on M3 quarterly; calibrated: 83 % and 96 %). With fewer than
+for nominal 80 % and 95 % on M3 quarterly; calibrated: 80 % and 94 %). With fewer than
 ``MIN_CALIBRATION_ERRORS`` errors the Gaussian multipliers are used and the note says so.
 Intervals are symmetric around the mean, so the mean is also the median of the forecast
 distribution (see :mod:`analysis.target_odds`).
@@ -41,7 +52,9 @@ no sales for a year or more    ``Ended``: forecast 0, zero-width interval (trail
                                least ``season_length`` quarters after earlier sales)
 constant                       ``Constant``: repeats the value, zero-width interval
 leading zeros                  dropped: a channel that had not opened yet has no history
-fewer than 2 seasonal cycles   the same four models without seasonality (CES ``N``, ETS ``AAN``)
+fewer than 2 seasonal cycles   the same models without seasonality (CES ``N``, ETS ``AAN``)
+fewer than ``GLOBAL_LAGS``      no ``GAR`` for this series (nor for any when the series of the
+                               call give fewer than ``MIN_GLOBAL_WINDOWS`` training windows)
 values <= 0 (returns)          multiplicative models and adjustment are not used
 a member model fails           the mean of the others; the note names the failure
 every member fails             ``Naive`` (last value), interval from the quarter-to-quarter changes
@@ -67,7 +80,15 @@ from .errors import DataError
 
 DEFAULT_LEVEL: tuple[int, ...] = (80, 95)
 #: The combination's label in the ``model`` column.
-COMBINATION = "CES+ETS(AAA)+SES+ETS"
+COMBINATION = "CES+ETS(AAA)+SES+ETS+ARIMA+GAR"
+#: The global autoregression's label, lags and fewest training windows (of ``GLOBAL_LAGS + h``
+#: quarters): with fewer it is left out (on M3 it helped in 68 % of random groups of series that
+#: gave 100 to 200 windows, in 88 % from 200 on; its 9 coefficients per step need the data).
+GLOBAL_NAME = "GAR"
+GLOBAL_LAGS = 8
+MIN_GLOBAL_WINDOWS = 100
+#: Why a member was left out of a short series.
+TOO_FEW = "too few quarters"
 #: Fewest pooled backtest errors needed to calibrate the intervals.
 MIN_CALIBRATION_ERRORS = 30
 #: At most this many series (evenly spread over the input) are refitted to calibrate intervals.
@@ -188,6 +209,35 @@ def _auto_ets(m: int) -> Any:
     return AutoETS(season_length=1)
 
 
+class _DriftAR1:
+    """ARIMA(1,1,0) with drift by conditional least squares: ``d_t = c + phi * d_(t-1)`` on the
+    differences ``d``. Closed form, so it costs nothing, where statsforecast's ``ARIMA`` with the
+    same order takes about 25 ms a series (and scores the same on M3)."""
+
+    def forecast(
+        self, y: np.ndarray, h: int, level: Any = None, fitted: bool = False
+    ) -> dict[str, np.ndarray]:
+        d = np.diff(y)
+        if len(d) < 4:
+            raise ValueError(TOO_FEW)
+        lagged = np.c_[d[:-1], np.ones(len(d) - 1)]
+        phi, c = np.linalg.lstsq(lagged, d[1:], rcond=None)[0]
+        phi = float(np.clip(phi, -0.99, 0.99))  # stationary changes: no explosive forecasts
+        steps = np.empty(h)
+        step = d[-1]
+        for k in range(h):
+            step = c + phi * step
+            steps[k] = step
+        out = {"mean": y[-1] + np.cumsum(steps)}
+        if fitted:
+            out["fitted"] = np.r_[np.nan, np.nan, y[1:-1] + c + phi * d[:-1]]
+        return out
+
+
+def _drift_ar1(m: int) -> Any:
+    return _DriftAR1()
+
+
 @dataclass(frozen=True)
 class _Member:
     name: str
@@ -201,7 +251,35 @@ MEMBERS: tuple[_Member, ...] = (
     _Member("ETS(AAA)", _holt_winters, adjusted=False, spread=True),
     _Member("SES", _ses, adjusted=True, spread=False),
     _Member("ETS", _auto_ets, adjusted=True, spread=True),
+    _Member("ARIMA", _drift_ar1, adjusted=True, spread=False),
 )
+
+
+def global_ar(values: Sequence[np.ndarray], h: int) -> list[np.ndarray | None]:
+    """Per series, the ``GLOBAL_NAME`` forecast: ``None`` where it is not used (module doc).
+
+    Every run of ``GLOBAL_LAGS + h`` positive quarters of every series is a training window,
+    divided by the mean of its first ``GLOBAL_LAGS`` quarters so that series of any size pool;
+    one least-squares model per step ahead (direct forecasts, no compounding of errors).
+    """
+    p = GLOBAL_LAGS
+    runs = [np.lib.stride_tricks.sliding_window_view(y, p + h) for y in values if len(y) >= p + h]
+    windows = np.concatenate(runs) if runs else np.zeros((0, p + h))
+    windows = windows[np.all(windows > 0, axis=1)]
+    if len(windows) < MIN_GLOBAL_WINDOWS:
+        return [None] * len(values)
+    scale = windows[:, :p].mean(axis=1, keepdims=True)
+    design = np.c_[windows[:, :p] / scale, np.ones(len(windows))]
+    coef = np.linalg.lstsq(design, windows[:, p:] / scale, rcond=None)[0]
+    out: list[np.ndarray | None] = []
+    for y in values:
+        last = y[-p:]
+        if len(y) < p or not np.all(last > 0):
+            out.append(None)
+            continue
+        mean = np.r_[last / last.mean(), 1.0] @ coef * last.mean()
+        out.append(mean if np.all(np.isfinite(mean)) else None)
+    return out
 
 
 # --- one series -----------------------------------------------------------------------------------
@@ -236,14 +314,17 @@ def _short(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text[:60]}" if text else type(exc).__name__
 
 
-def _forecast_one(y: np.ndarray, h: int, m: int, fitted: bool = False) -> _Result:
-    """Forecast one series (already free of NaN) ``h`` steps ahead with season length ``m``."""
+def _forecast_one(
+    y: np.ndarray, h: int, m: int, fitted: bool = False, pooled: np.ndarray | None = None
+) -> _Result:
+    """Forecast one series (already free of NaN) ``h`` steps ahead with season length ``m``;
+    ``pooled`` is its ``GLOBAL_NAME`` forecast (fitted to all series, see :func:`global_ar`)."""
     n_given = len(y)
     nonzero = np.flatnonzero(y)
     if len(nonzero) == 0:
         return _flat(0.0, h, "Zero", "every quarter is 0", n_given, fitted)
     lead = int(nonzero[0])
-    result = _forecast_trimmed(y[lead:], h, m, fitted)
+    result = _forecast_trimmed(y[lead:], h, m, fitted, pooled)
     if lead:
         result.notes.insert(0, f"{lead} leading zero quarter(s) ignored")
         if result.fitted is not None:
@@ -251,7 +332,9 @@ def _forecast_one(y: np.ndarray, h: int, m: int, fitted: bool = False) -> _Resul
     return result
 
 
-def _forecast_trimmed(y: np.ndarray, h: int, m: int, fitted: bool) -> _Result:
+def _forecast_trimmed(
+    y: np.ndarray, h: int, m: int, fitted: bool, pooled: np.ndarray | None
+) -> _Result:
     n = len(y)
     if n == 1:
         result = _naive(y, h, fitted)
@@ -286,7 +369,8 @@ def _forecast_trimmed(y: np.ndarray, h: int, m: int, fitted: bool) -> _Result:
             if not np.all(np.isfinite(mean)):
                 raise ValueError("non-finite forecast")
         except Exception as exc:  # a member that cannot fit this series is left out
-            reason = "too few quarters" if "tiny datasets" in str(exc) else _short(exc)
+            short = TOO_FEW in str(exc) or "tiny datasets" in str(exc)  # statsforecast's words
+            reason = TOO_FEW if short else _short(exc)
             failed.append(f"{member.name} ({reason})")
             continue
         means.append(mean)
@@ -299,6 +383,9 @@ def _forecast_trimmed(y: np.ndarray, h: int, m: int, fitted: bool) -> _Result:
             fit = np.asarray(out["fitted"], dtype="float64")
             fits.append(adjustment.restore(fit, 0) if member.adjusted else fit)
 
+    if pooled is not None:
+        means.append(pooled)
+        names.append(GLOBAL_NAME)
     if failed:
         notes.append("left out: " + "; ".join(failed))
     if not means:
@@ -313,20 +400,24 @@ def _forecast_trimmed(y: np.ndarray, h: int, m: int, fitted: bool) -> _Result:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             fit = np.nanmean(np.vstack(fits), axis=0)
-    model = COMBINATION if len(names) == len(MEMBERS) else "+".join(names)
+    model = COMBINATION if len(names) == len(MEMBERS) + 1 else "+".join(names)
     return _Result(np.mean(means, axis=0), sd, model, notes, fit)
 
 
-def _run_chunk(tasks: list[tuple[int, np.ndarray, int, int, bool]]) -> list[tuple[int, _Result]]:
+#: One series to forecast: key, values, h, season length, fitted wanted, pooled forecast.
+_Task = tuple[int, np.ndarray, int, int, bool, np.ndarray | None]
+
+
+def _run_chunk(tasks: list[_Task]) -> list[tuple[int, _Result]]:
     out = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for key, y, h, m, fitted in tasks:
-            out.append((key, _forecast_one(y, h, m, fitted)))
+        for key, y, h, m, fitted, pooled in tasks:
+            out.append((key, _forecast_one(y, h, m, fitted, pooled)))
     return out
 
 
-def _run(tasks: list[tuple[int, np.ndarray, int, int, bool]], n_jobs: int) -> dict[int, _Result]:
+def _run(tasks: list[_Task], n_jobs: int) -> dict[int, _Result]:
     if n_jobs <= 1 or len(tasks) < MIN_SERIES_FOR_POOL:
         return dict(_run_chunk(tasks))
     import statsforecast.models  # noqa: F401  (imported once here, inherited by forked workers)
@@ -538,12 +629,16 @@ def fit_forecast(
     groups = frame.groupby("unique_id", sort=False)
     ids = list(groups.groups.keys())
     values = [g.to_numpy(dtype="float64") for _, g in groups["y"]]
-    tasks = [(i, y, h, m, fitted) for i, y in enumerate(values)]
+    pooled = global_ar(values, h)
+    tasks: list[_Task] = [(i, y, h, m, fitted, pooled[i]) for i, y in enumerate(values)]
     # Calibration: the same forecaster refitted without the last h (+ j) quarters of each series
     # long enough; with few series, from several origins j = 0, 1, ... (see _calibration_plan).
+    # The pooled model of origin j is refitted on every series cut there: it sees no later data.
     plan = _calibration_plan(values, h, m) if calibrate else []
+    origins = sorted({j for _, j in plan})
+    cut = {j: global_ar([y[: max(len(y) - h - j, 0)] for y in values], h) for j in origins}
     tasks += [
-        (len(values) * (1 + j) + i, values[i][: len(values[i]) - h - j], h, m, False)
+        (len(values) * (1 + j) + i, values[i][: len(values[i]) - h - j], h, m, False, cut[j][i])
         for i, j in plan
     ]
     results = _run(tasks, n_jobs)

@@ -133,10 +133,12 @@ def method_note(outlook: Outlook) -> str:
     """How the forecasts were made, in a manager's words."""
     how = "MinT (shrinkage)" if outlook.method == "mint_shrink" else "bottom-up"
     return (
-        "Each series is forecast by the mean of four exponential-smoothing models (CES, "
-        "Holt-Winters, and simple and automatic ETS on seasonally adjusted data); intervals are "
-        f"calibrated on past forecast errors, and the levels are reconciled ({how}) so that "
-        "channels add up to the company total."
+        "Each series is forecast by the mean of six statistical models: four exponential-"
+        "smoothing models (CES, Holt-Winters, and simple and automatic ETS on seasonally "
+        "adjusted data), a trend model (ARIMA) and a model learnt from all series together "
+        "(left out where there is too little history); intervals are calibrated on past "
+        f"forecast errors, and the levels are reconciled ({how}) so that channels add up to the "
+        "company total."
     )
 
 
