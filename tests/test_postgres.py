@@ -1,4 +1,4 @@
-"""A run against a real password-protected PostgreSQL database: the password stays out of everything.
+"""A run against a real password-protected PostgreSQL database: the password stays out of it all.
 
 A throwaway server (``initdb`` + ``pg_ctl``, TCP on 127.0.0.1, scram-sha-256 passwords) holds the
 sample's sales lines in a table; the run reads it through the configured URL with the password in
@@ -99,7 +99,7 @@ def database() -> Iterator[tuple[int, str]]:
         if os.environ.get("CI"):
             pytest.fail("no PostgreSQL server installed; .ci/run installs Debian's postgresql")
         pytest.skip("no PostgreSQL server installed (Debian: apt-get install postgresql)")
-    # not under pytest's temporary folder: that one is private to us, and the server runs as postgres
+    # not in pytest's temporary folder: that is private to us, and the server runs as postgres
     server = Server(bindir, Path(tempfile.mkdtemp(prefix="workbench-pg-")))
     password = "pw-" + secrets.token_hex(12)
     try:

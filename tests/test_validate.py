@@ -259,6 +259,14 @@ def test_non_string_sources(sales_frame: pd.DataFrame) -> None:
     assert loaded.data["revenue"].sum() == pytest.approx(293.15)
 
 
+def test_missing_text_from_parquet_or_sql_is_empty_not_none(sales_frame: pd.DataFrame) -> None:
+    frame = sales_frame.astype(object)
+    frame.loc[1, "channel"], frame.loc[2, "region"] = None, np.nan
+    loaded = clean_sales(RawTable(frame, np.arange(1, 7), "lines.parquet"), {}, 0.5)
+    assert loaded.report.rejected == {"channel: empty": 1, "region: empty": 1}
+    assert not loaded.data.isin(["None", "nan"]).any().any()
+
+
 GOOD = {
     "date": ["2025-01-02", "2025/01/02", "20250102", "2025-01-02 10:00"],
     "quantity": ["1", " 2 ", "-1", "1,000"],

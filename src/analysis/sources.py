@@ -341,8 +341,8 @@ def _empty_rows(frame: pd.DataFrame) -> np.ndarray:
 
 def _blank(values: pd.Series) -> np.ndarray:
     """True where a cell holds nothing (empty, spaces only, or missing)."""
-    text = values.astype("str")
-    return (text.isna() | (text.str.strip() == "")).to_numpy(dtype=bool)
+    missing = values.isna().to_numpy(dtype=bool)  # before astype: a None would become "None"
+    return missing | (values.astype("str").str.strip() == "").to_numpy(dtype=bool)
 
 
 def _read_sql(source: SourceConfig) -> RawTable:

@@ -313,8 +313,11 @@ def parse_numbers(values: pd.Series) -> pd.Series:
 
 
 def clean_text(values: pd.Series) -> pd.Series:
-    """Text stripped of surrounding whitespace; missing values stay missing."""
-    return values.astype("str").str.strip()
+    """Text stripped of surrounding whitespace; missing values (a Parquet or SQL NULL) stay
+    missing instead of becoming the text ``None`` or ``nan``."""
+    missing = values.isna().to_numpy()
+    text = values.astype("str").str.strip()
+    return text.where(~missing) if missing.any() else text
 
 
 def _uncategorised(values: pd.Series) -> pd.Series:
@@ -410,10 +413,10 @@ def _nonblank(mask: np.ndarray, values: pd.Series) -> np.ndarray:
 
 
 def _empty(values: pd.Series) -> np.ndarray:
+    missing = values.isna().to_numpy(dtype=bool)
     if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-        text = values.astype("str")
-        return (text.isna() | (text.str.strip() == "")).to_numpy(dtype=bool)
-    return values.isna().to_numpy(dtype=bool)
+        return missing | (values.astype("str").str.strip() == "").to_numpy(dtype=bool)
+    return missing
 
 
 def _quarter_labels(text: pd.Series, calendar: FiscalCalendar) -> dict[str, str]:
