@@ -257,3 +257,20 @@ def test_2025q4_is_missed_by_a_few_percent_and_2025q3_beaten(
     target = targets.groupby("quarter")["target_revenue"].sum()
     assert 0.90 < actual["2025Q4"] / target["2025Q4"] < 0.99
     assert actual["2025Q3"] > target["2025Q3"]
+
+
+def test_scale_makes_a_larger_company_of_the_same_shape(tmp_path) -> None:
+    small, large = (
+        generate(first="2024Q1", last="2024Q4"),
+        generate(first="2024Q1", last="2024Q4", scale=3),
+    )
+    ratio = len(large.sales) / len(small.sales)
+    assert 2.8 < ratio < 3.2
+    shares = [d.sales.groupby("channel")["net_amount"].sum() / d.sales["net_amount"].sum()
+              for d in (small, large)]  # fmt: skip
+    assert (shares[0] - shares[1]).abs().max() < 0.03
+    with pytest.raises(ValueError, match="scale must be positive"):
+        generate(scale=0)
+    paths = write_sample(tmp_path, scale=0.1, parquet=True)
+    assert paths[0].name == "sales_lines.parquet"
+    assert "path: sales_lines.parquet" in paths[2].read_text(encoding="utf-8")

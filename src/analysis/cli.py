@@ -67,7 +67,7 @@ def _sample(args: argparse.Namespace) -> int:
     from .sample import write_sample
 
     seed = {} if args.seed is None else {"seed": args.seed}
-    for path in write_sample(args.out, **seed):
+    for path in write_sample(args.out, **seed, scale=args.scale, parquet=args.parquet):
         print(path)
     return 0
 
@@ -134,6 +134,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     sample.add_argument(
         "--seed", type=int, default=None, help="random seed (default: the bundled one)"
+    )
+    sample.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="company size against the bundled sample (21.5: about a million lines)",
+    )
+    sample.add_argument(
+        "--parquet", action="store_true", help="write the sales lines as Parquet instead of CSV"
     )
     sample.set_defaults(handler=_sample)
     return parser

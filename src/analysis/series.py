@@ -91,6 +91,26 @@ def to_cents(amounts: pd.Series) -> pd.Series:
     return np.round(amounts.to_numpy(dtype="float64") * 100).astype("int64")
 
 
+def totals(sales: pd.DataFrame, calendar: FiscalCalendar, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Sales lines summed per quarter and ``by`` combination: ``<by...>, period, cents (int64),
+    quantity, lines``, only where there were lines. :mod:`analysis.pushdown` makes the same
+    table inside a database engine; :func:`quarterly` and :func:`hierarchy` take it from there."""
+    by = list(by)
+    frame = pd.DataFrame(
+        {
+            "period": calendar.periods(sales["date"]),
+            "cents": to_cents(sales["revenue"]),
+            "quantity": sales["quantity"].to_numpy(dtype="float64"),
+            **{col: sales[col] for col in by},
+        }
+    )
+    return (
+        frame.groupby([*by, "period"], sort=True, observed=True, dropna=False)
+        .agg(cents=("cents", "sum"), quantity=("quantity", "sum"), lines=("cents", "size"))
+        .reset_index()
+    )
+
+
 def quarterly(
     sales: pd.DataFrame,
     calendar: FiscalCalendar,
@@ -104,19 +124,21 @@ def quarterly(
     Columns: ``unique_id, ds, quarter, <by...>, y, quantity, lines, partial``; ``ds`` is the
     quarter's first day, ``quarter`` its label, ``y`` the net revenue.
     """
-    by = list(by)
     coverage = coverage or Coverage.of(sales, calendar)
-    frame = pd.DataFrame(
-        {
-            "period": calendar.periods(sales["date"]),
-            "cents": to_cents(sales["revenue"]),
-            "quantity": sales["quantity"].to_numpy(dtype="float64"),
-            **{col: sales[col] for col in by},
-        }
-    )
+    return series_from_totals(totals(sales, calendar, by), calendar, by, coverage)
+
+
+def series_from_totals(
+    summed: pd.DataFrame, calendar: FiscalCalendar, by: Sequence[str], coverage: Coverage
+) -> pd.DataFrame:
+    """:func:`quarterly`'s series from a :func:`totals` table of ``by`` or of finer dimensions
+    (summed up to ``by`` first: the cents add up exactly)."""
+    by = list(by)
     grouped = (
-        frame.groupby([*by, "period"], sort=True, observed=True)
-        .agg(cents=("cents", "sum"), quantity=("quantity", "sum"), lines=("cents", "size"))
+        summed.groupby([*by, "period"], sort=True, observed=True, dropna=False)[
+            ["cents", "quantity", "lines"]
+        ]
+        .sum()
         .reset_index()
     )
     grouped = _fill_gaps(grouped, by, calendar.period(coverage.last))
@@ -141,9 +163,20 @@ def hierarchy(
     ``unique_id`` is ``Total`` for the company and the ``/``-joined dimension values otherwise.
     """
     coverage = coverage or Coverage.of(sales, calendar)
+    finest = list(dict.fromkeys(col for level in levels for col in level))
+    return hierarchy_from_totals(totals(sales, calendar, finest), calendar, levels, coverage)
+
+
+def hierarchy_from_totals(
+    summed: pd.DataFrame,
+    calendar: FiscalCalendar,
+    levels: Sequence[Sequence[str]],
+    coverage: Coverage,
+) -> pd.DataFrame:
+    """:func:`hierarchy` from one :func:`totals` table holding every dimension of ``levels``."""
     parts = []
     for level in levels:
-        part = quarterly(sales, calendar, by=level, coverage=coverage)
+        part = series_from_totals(summed, calendar, level, coverage)
         part.insert(1, "level", "/".join(level) if level else "total")
         parts.append(part)
     return pd.concat(parts, ignore_index=True)

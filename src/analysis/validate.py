@@ -136,7 +136,7 @@ def clean_sales(
     raw: RawTable, columns: Mapping[str, str], max_rejected_share: float = 0.01
 ) -> Loaded:
     """Typed sales lines; unusable rows are set aside unless there are too many of them."""
-    found, notes = _match_columns(raw, columns, SALES_COLUMNS, schema.SALES_REQUIRED)
+    found, notes = match_sales_columns(raw, columns)
     frame = raw.frame
     n = len(frame)
     data: dict[str, pd.Series] = {}
@@ -172,6 +172,13 @@ def clean_sales(
         raise _too_many_rejected(raw, found, problems, reasons, report, max_rejected_share)
     table = pd.DataFrame(data).loc[keep].reset_index(drop=True)
     return Loaded(table, rejected, report)
+
+
+def match_sales_columns(
+    raw: RawTable, columns: Mapping[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """Canonical sales column -> source header (mapping, canonical names, aliases) and notes."""
+    return _match_columns(raw, columns, SALES_COLUMNS, schema.SALES_REQUIRED)
 
 
 def clean_targets(
