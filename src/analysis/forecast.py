@@ -99,6 +99,10 @@ TARGET_CALIBRATION_ERRORS = 200
 MAX_CALIBRATION_ORIGINS = 8
 #: Below this many series the work is done in this process (a worker pool costs more than it saves).
 MIN_SERIES_FOR_POOL = 40
+#: Series per chunk of work handed to a worker (and per step of the progress bar).
+CHUNK_SERIES = 100
+#: From this many series on, a progress bar is shown unless asked otherwise.
+PROGRESS_MIN_SERIES = 500
 _Z80 = NormalDist().inv_cdf(0.9)
 
 
@@ -417,21 +421,32 @@ def _run_chunk(tasks: list[_Task]) -> list[tuple[int, _Result]]:
     return out
 
 
-def _run(tasks: list[_Task], n_jobs: int) -> dict[int, _Result]:
+def _run(tasks: list[_Task], n_jobs: int, progress: bool) -> dict[int, _Result]:
+    """Every task, in worker processes when there are enough; ``progress`` shows a bar on
+    stderr (the terminal, or under the cell in JupyterLab; published reports leave stderr out)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(tasks), desc="forecasting", unit="series", disable=not progress)
+    results: dict[int, _Result] = {}
     if n_jobs <= 1 or len(tasks) < MIN_SERIES_FOR_POOL:
-        return dict(_run_chunk(tasks))
+        for start in range(0, len(tasks), CHUNK_SERIES):
+            results.update(_run_chunk(tasks[start : start + CHUNK_SERIES]))
+            bar.update(min(CHUNK_SERIES, len(tasks) - start))
+        bar.close()
+        return results
     import statsforecast.models  # noqa: F401  (imported once here, inherited by forked workers)
 
-    # Longest first, dealt round-robin into several chunks per worker: balanced load.
+    # Longest first, dealt round-robin into chunks (at least four per worker): balanced load.
     ordered = sorted(tasks, key=lambda t: -len(t[1]))
-    n_chunks = min(len(ordered), 4 * n_jobs)
+    n_chunks = min(len(ordered), max(4 * n_jobs, math.ceil(len(ordered) / CHUNK_SERIES)))
     chunks = [ordered[i::n_chunks] for i in range(n_chunks)]
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    results: dict[int, _Result] = {}
     with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
         for part in pool.map(_run_chunk, chunks):
             results.update(part)
+            bar.update(len(part))
+    bar.close()
     return results
 
 
@@ -616,6 +631,7 @@ def fit_forecast(
     n_jobs: int = -1,
     calibrate: bool = True,
     fitted: bool = False,
+    progress: bool | None = None,
 ) -> ForecastResult:
     """:func:`forecast`, also returning fitted values and the interval calibration."""
     if int(h) != h or h < 1:
@@ -641,7 +657,9 @@ def fit_forecast(
         (len(values) * (1 + j) + i, values[i][: len(values[i]) - h - j], h, m, False, cut[j][i])
         for i, j in plan
     ]
-    results = _run(tasks, n_jobs)
+    if progress is None:
+        progress = len(values) >= PROGRESS_MIN_SERIES
+    results = _run(tasks, n_jobs, progress)
 
     rows = []
     for i, j in plan:
@@ -699,18 +717,22 @@ def forecast(
     freq: str | None = None,
     n_jobs: int = -1,
     calibrate: bool = True,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Forecast every series of a long frame ``h`` periods ahead.
 
     ``df`` has ``unique_id, ds, y`` (other columns are ignored), one row per series and quarter
     without gaps. ``level`` lists the central interval levels in per cent (``None`` or ``()`` for
     none); ``freq`` is the pandas frequency of ``ds`` (inferred when ``None``); ``n_jobs`` worker
-    processes (``-1``: one per core); ``calibrate=False`` keeps the models' own Gaussian intervals.
+    processes (``-1``: one per core); ``calibrate=False`` keeps the models' own Gaussian intervals;
+    ``progress`` shows a progress bar on stderr (``None``: from ``PROGRESS_MIN_SERIES`` series on).
 
     Returns ``unique_id, ds, mean, lo-<l>, hi-<l> (for each level), model, note`` sorted by
     ``unique_id`` and ``ds``. Raises :class:`~analysis.errors.DataError` for unusable input.
     """
-    return fit_forecast(df, h, level, season_length, freq, n_jobs, calibrate).forecasts
+    return fit_forecast(
+        df, h, level, season_length, freq, n_jobs, calibrate, progress=progress
+    ).forecasts
 
 
 def naive2(
