@@ -8,7 +8,7 @@ DuckDB (``analysis.pushdown``) against the plain pandas path (read every line, `
 The data are made by the sample generator (``analysis.sample``), one seed per file of about a
 million lines (``--scale 21.5`` of the bundled company; targets summed over the seeds), and kept
 in ``benchmarks/.data/`` (not committed) for the next run. Each measurement runs in a fresh Python
-process, which reports its own wall time (imports excluded) and peak memory (max RSS).
+process, which reports its own wall time (imports excluded) and peak memory (VmHWM).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ SCALE = 21.5  # about 1.02 million lines per seed
 BY = ["channel", "region", "product_line"]
 
 MEASURE = """
-import json, resource, sys, time
+import json, sys, time
 from analysis import pushdown, series
 from analysis.config import load_config
 from analysis.sources import read_table
@@ -43,7 +43,9 @@ else:
     summed = series.totals(loaded.data, config.calendar, by)
     rows, groups = loaded.report.rows_read, len(summed)
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this process's own peak (ru_maxrss would carry over the parent's across exec)
+status = open("/proc/self/status").read()
+peak = int(status.split("VmHWM:")[1].split()[0]) / 1024
 print(json.dumps({"rows": rows, "groups": groups, "seconds": seconds, "peak_mb": peak}))
 """
 
@@ -79,7 +81,7 @@ def measure(config: Path, path: str) -> dict[str, float]:
         capture_output=True,
         text=True,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(next(x for x in reversed(out.stdout.splitlines()) if x.startswith("{")))
 
 
 def run_report(config: Path, folder: Path) -> dict[str, float]:

@@ -48,6 +48,7 @@ _TOP_KEYS = (
     "company",
     "data_through",
     "max_rejected_share",
+    "cluster",
 )
 _PASSWORD_PARAMS = ("password", "passwd", "pwd")
 
@@ -145,6 +146,7 @@ class RunConfig:
     company: str = ""
     data_through: date | None = None
     max_rejected_share: float = 0.01
+    cluster: str | None = None  # a Dask scheduler's address: forecasts are fitted there
     source_file: Path | None = None
 
     def __post_init__(self) -> None:
@@ -197,7 +199,7 @@ def config_from_dict(data: Mapping[str, Any], base_dir: Path) -> RunConfig:
         options["fiscal_year_start_month"] = _typed(
             data["fiscal_year_start_month"], int, "fiscal_year_start_month", "a month number 1..12"
         )
-    for key in ("currency", "company"):
+    for key in ("currency", "company", "cluster"):
         if key in data:
             options[key] = _typed(data[key], str, key, "text")
     if data.get("data_through") is not None:

@@ -421,9 +421,16 @@ def _run_chunk(tasks: list[_Task]) -> list[tuple[int, _Result]]:
     return out
 
 
-def _run(tasks: list[_Task], n_jobs: int, progress: bool) -> dict[int, _Result]:
-    """Every task, in worker processes when there are enough; ``progress`` shows a bar on
-    stderr (the terminal, or under the cell in JupyterLab; published reports leave stderr out)."""
+def _run(
+    tasks: list[_Task], n_jobs: int, progress: bool, cluster: Any = None
+) -> dict[int, _Result]:
+    """Every task: on a Dask cluster (a client), or in worker processes when there are enough;
+    ``progress`` shows a bar on stderr (the terminal, or under the cell in JupyterLab;
+    published reports leave stderr out)."""
+    if cluster is not None:
+        from .cluster import run
+
+        return run(tasks, cluster)
     from tqdm import tqdm
 
     bar = tqdm(total=len(tasks), desc="forecasting", unit="series", disable=not progress)
@@ -632,6 +639,7 @@ def fit_forecast(
     calibrate: bool = True,
     fitted: bool = False,
     progress: bool | None = None,
+    cluster: Any = None,
 ) -> ForecastResult:
     """:func:`forecast`, also returning fitted values and the interval calibration."""
     if int(h) != h or h < 1:
@@ -659,7 +667,7 @@ def fit_forecast(
     ]
     if progress is None:
         progress = len(values) >= PROGRESS_MIN_SERIES
-    results = _run(tasks, n_jobs, progress)
+    results = _run(tasks, n_jobs, progress, cluster)
 
     rows = []
     for i, j in plan:
@@ -718,6 +726,7 @@ def forecast(
     n_jobs: int = -1,
     calibrate: bool = True,
     progress: bool | None = None,
+    cluster: Any = None,
 ) -> pd.DataFrame:
     """Forecast every series of a long frame ``h`` periods ahead.
 
@@ -725,13 +734,14 @@ def forecast(
     without gaps. ``level`` lists the central interval levels in per cent (``None`` or ``()`` for
     none); ``freq`` is the pandas frequency of ``ds`` (inferred when ``None``); ``n_jobs`` worker
     processes (``-1``: one per core); ``calibrate=False`` keeps the models' own Gaussian intervals;
-    ``progress`` shows a progress bar on stderr (``None``: from ``PROGRESS_MIN_SERIES`` series on).
+    ``progress`` shows a progress bar on stderr (``None``: from ``PROGRESS_MIN_SERIES`` series on);
+    ``cluster`` is a Dask client: the series are fitted on its workers (:mod:`analysis.cluster`).
 
     Returns ``unique_id, ds, mean, lo-<l>, hi-<l> (for each level), model, note`` sorted by
     ``unique_id`` and ``ds``. Raises :class:`~analysis.errors.DataError` for unusable input.
     """
     return fit_forecast(
-        df, h, level, season_length, freq, n_jobs, calibrate, progress=progress
+        df, h, level, season_length, freq, n_jobs, calibrate, progress=progress, cluster=cluster
     ).forecasts
 
 

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from . import ledger, present, reconcile, target_odds
+from . import cluster, ledger, present, reconcile, target_odds
 from .errors import DataError, ParameterError
 from .overview import Review
 from .series import Coverage
 
 #: Hierarchy levels shown and tracked in reports (the bottom level is forecast but not listed).
 REPORTED_LEVELS = ("total", "channel", "channel/product_line", "channel/region")
+#: Channels the report's table and fan charts show (with the total: eight panels); the rest are in
+#: forecast.csv.
+TOP_CHANNELS = 7
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class Outlook:
     forecasts: pd.DataFrame  # unique_id, level, ds, quarter, horizon, mean, lo-*, hi-*, model, note
     method: str
     levels: tuple[int, ...]
+    cluster: Any = None  # the Dask client the forecasts were fitted on, if any
 
     @property
     def origin(self) -> str:
@@ -52,13 +57,36 @@ class Outlook:
         )
         return renamed[[c for c in ledger.COLUMNS if c in renamed.columns]]
 
-    def channel_table(self) -> pd.DataFrame:
-        """Next quarters per channel and in total: the forecast and its intervals."""
-        rows = self.forecasts.loc[self.forecasts["level"].isin(("total", "channel"))]
+    def top_channels(self, n: int = TOP_CHANNELS) -> list[str]:
+        """The ``n`` channels with the most revenue in the last four quarters, largest first."""
+        frame = self.hierarchy.frame
+        channels = frame.loc[frame["level"] == "channel"]
+        recent = channels.loc[channels["ds"] >= channels["ds"].max() - pd.DateOffset(months=9)]
+        return list(recent.groupby("unique_id")["y"].sum().sort_values(ascending=False).index[:n])
+
+    def channel_table(self, top: int = TOP_CHANNELS) -> pd.DataFrame:
+        """Next quarters in total and per channel (the ``top`` largest; forecast.csv has all):
+        the forecast and its intervals."""
+        shown = ["Total", *self.top_channels(top)]
+        rows = self.forecasts.loc[
+            self.forecasts["level"].isin(("total", "channel"))
+            & self.forecasts["unique_id"].isin(shown)
+        ]
         keep = ["unique_id", "quarter", "mean"] + [
             f"{side}-{lev}" for lev in self.levels for side in ("lo", "hi")
         ]
         return rows[keep].rename(columns={"unique_id": "series"}).reset_index(drop=True)
+
+
+def shown_note(outlook: Outlook, top: int = TOP_CHANNELS) -> str:
+    """What the tables and charts leave out, or '' when they show every channel."""
+    channels = outlook.forecasts.loc[outlook.forecasts["level"] == "channel", "unique_id"].nunique()
+    if channels <= top:
+        return ""
+    return (
+        f"The table and charts show the {top} largest of {channels} channels by revenue in the "
+        "last four quarters; forecast.csv next to this report has every series."
+    )
 
 
 def prepare(
@@ -92,13 +120,15 @@ def prepare(
     # Many interval levels describe the whole forecast distribution, for the odds of targets;
     # the report shows only the requested ones.
     every = sorted(set(levels) | set(target_odds.DISTRIBUTION_LEVELS))
+    address = review.dataset.config.cluster
+    client = cluster.connect(address) if address else None
     fc = reconcile.forecast_hierarchy(
-        hierarchy, horizon, methods=(method,), level=every, n_jobs=n_jobs
+        hierarchy, horizon, methods=(method,), level=every, n_jobs=n_jobs, cluster=client
     )
     periods = fc["ds"].dt.to_period(review.calendar.freq)
     fc["quarter"] = review.calendar.labels(periods)
     fc["horizon"] = [(p - last).n for p in periods]
-    return Outlook(review, hierarchy, fc, method, levels)
+    return Outlook(review, hierarchy, fc, method, levels, client)
 
 
 def headline(outlook: Outlook) -> str:
@@ -183,6 +213,7 @@ def backtest(outlook: Outlook, horizon: int = 4, windows: int = 4) -> pd.DataFra
         n_windows=windows,
         methods=reconcile.METHODS,
         level=outlook.levels,
+        cluster=outlook.cluster,
     )
     return scores.loc[scores["level"].isin(REPORTED_LEVELS)].reset_index(drop=True)
 

@@ -118,8 +118,13 @@ def comparison_labels(review: Review, by: str) -> dict[str, str]:
     }
 
 
-def trend(review: Review, by: str, quarters: int = 12) -> pd.DataFrame:
-    """Revenue of the ``quarters`` quarters up to the reviewed one: quarters x values of ``by``."""
+#: Segments a trend chart shows by name; the smaller ones are summed as "Other".
+TOP_SEGMENTS = 8
+
+
+def trend(review: Review, by: str, quarters: int = 12, top: int = TOP_SEGMENTS) -> pd.DataFrame:
+    """Revenue of the ``quarters`` quarters up to the reviewed one: quarters x values of ``by``,
+    largest first; beyond ``top`` values the rest are one column, ``Other (n)``."""
     series = quarterly(review.dataset.sales, review.calendar, by=[by], coverage=review.coverage)
     first = review.quarter - (quarters - 1)
     periods = series["ds"].dt.to_period(review.calendar.freq)
@@ -128,7 +133,11 @@ def trend(review: Review, by: str, quarters: int = 12) -> pd.DataFrame:
         index="quarter", columns=by, values="y", aggfunc="sum", fill_value=0.0
     )
     order = wide.sum().sort_values(ascending=False).index
-    return wide[order]
+    wide = wide[order]
+    if len(order) > top:
+        rest = order[top - 1 :]
+        wide = wide[order[: top - 1]].assign(**{f"Other ({len(rest)})": wide[rest].sum(axis=1)})
+    return wide
 
 
 def headline(review: Review, table: pd.DataFrame | None = None) -> str:

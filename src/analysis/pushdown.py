@@ -264,11 +264,13 @@ def _maybe_blank(text: str) -> str:
 
 
 def _connect(source: SourceConfig) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for the source, without DuckDB's own progress bar on stdout."""
+    database = ":memory:"
     if source.kind == "sql" and source.url is not None:
-        url, _ = connect_url(source)
-        database = url.database or ":memory:"
-        return duckdb.connect(database, read_only=database != ":memory:")
-    return duckdb.connect()
+        database = connect_url(source)[0].database or ":memory:"
+    con = duckdb.connect(database, read_only=database != ":memory:")
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _relation(con: duckdb.DuckDBPyConnection, source: SourceConfig, numbered: bool = False) -> str:

@@ -167,6 +167,7 @@ def forecast_hierarchy(
     season_length: int = 4,
     n_jobs: int = -1,
     intervals: str = "base",
+    cluster: Any = None,
 ) -> pd.DataFrame:
     """Coherent forecasts of every series in ``hierarchy``, ``h`` quarters ahead.
 
@@ -185,7 +186,13 @@ def forecast_hierarchy(
 
     data = hierarchy.frame[["unique_id", "ds", "y"]]
     result = fit_forecast(
-        data, h, level=level, season_length=season_length, n_jobs=n_jobs, fitted=True
+        data,
+        h,
+        level=level,
+        season_length=season_length,
+        n_jobs=n_jobs,
+        fitted=True,
+        cluster=cluster,
     )
     base = result.forecasts.copy()
     interval_cols = [c for c in base.columns if c.startswith(("lo-", "hi-"))]
@@ -301,6 +308,7 @@ def backtest_hierarchy(
     level: Sequence[int] = (80, 95),
     n_jobs: int = -1,
     intervals: str = "base",
+    cluster: Any = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Base against reconciled forecasts from ``n_windows`` origins (one quarter apart).
 
@@ -323,6 +331,7 @@ def backtest_hierarchy(
             season_length=season_length,
             n_jobs=n_jobs,
             intervals=intervals,
+            cluster=cluster,
         )
         fc["cutoff"] = cutoff
         forecasts.append(fc)
