@@ -3,6 +3,8 @@ same reasons for the ones set aside, the same cents per quarter and group."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
 
 import duckdb
@@ -188,8 +190,61 @@ def test_too_many_rejected_lines_name_rows_and_reasons(tmp_path: Path) -> None:
     assert "row 3: channel: empty" in message and caught.value.rows == [2, 3]
 
 
-def test_only_parquet_and_duckdb_are_summed_in_the_engine(tmp_path: Path) -> None:
+def test_csv_and_excel_are_not_summed_in_an_engine(tmp_path: Path) -> None:
     assert pushdown.supports(SourceConfig(path=tmp_path / "x.parquet"))
     assert pushdown.supports(SourceConfig(query="select 1"))
+    assert pushdown.supports(SourceConfig(url="postgresql://a@h/db", table="t"))
     assert not pushdown.supports(SourceConfig(path=tmp_path / "x.csv"))
-    assert not pushdown.supports(SourceConfig(url="postgresql://a@h/db", table="t"))
+    with pytest.raises(DataError, match="needs Parquet files or a SQL source"):
+        pushdown.totals(SourceConfig(path=tmp_path / "x.csv"), CALENDAR)
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(frame=frames())
+def test_sqlite_table_agrees_with_pandas(frame: pd.DataFrame, tmp_path: Path) -> None:
+    """SQLite through SQLAlchemy: the portable SQL, on text columns (SQLite has no date type)."""
+    database = tmp_path / "sales.sqlite"
+    database.unlink(missing_ok=True)
+    with sqlite3.connect(database) as con:
+        frame.to_sql("lines", con, index=False)
+    assert_same(SourceConfig(url=f"sqlite:///{database}", table="lines"))
+
+
+TYPED = """(date date, channel text, region text, product_line text, product text,
+customer text, quantity integer, revenue {money})"""
+
+
+@pytest.mark.parametrize("money", ["numeric(14, 3)", "double precision"])
+def test_postgres_typed_table_agrees_with_pandas(postgres, money: str) -> None:
+    """Typed PostgreSQL columns with the awkward values: NULLs, NaN, a half cent, a blank text."""
+    rows = [
+        ("2025-01-02", "OEM", "East", "Valves", "Ball", "Acme", 1, "10.005"),
+        ("2025-03-31", " OEM", "East", "Valves", "Ball", "Acme", 2, "20.10"),
+        ("2025-04-01", "OEM", "West", "Valves", "Ball", "Beta", 3, "30.125"),
+        ("2025-04-02", "OEM", "West", "Valves", "Ball", " Beta", 3, "0.375"),
+        (None, "OEM", "West", "Valves", "Ball", "Acme", 4, "1"),
+        ("2025-05-05", None, "West", "Valves", "Ball", "Acme", 5, "1"),
+        ("2025-06-06", "Export", "\u3000", "Valves", "Ball", "Acme", 6, "1"),
+        ("2025-07-07", "Export", "North", "Valves", "Ball", "\u3000", 7, "1"),
+        ("2025-08-08", "Export", "North", "Valves", "Ball", "Acme", None, "1"),
+        ("2025-09-09", "Export", "North", "Valves", "Ball", "Acme", 9, "NaN"),
+        ("2025-12-31", "Export", "North", "Valves", "Ball", "Acme", 10, None),
+        ("2025-12-31", "Export", "North", "Valves", "Ball", "Acme", 11, "-2.5"),
+    ]
+    table = "typed_" + money.split("(")[0].replace(" ", "_")
+    with postgres.connect() as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.execute(f"CREATE TABLE {table} {TYPED.format(money=money)}")
+        with conn.cursor() as cur:
+            cur.executemany(f"INSERT INTO {table} VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", rows)
+    url = f"postgresql+psycopg://admin:${{PG_ADMIN}}@127.0.0.1:{postgres.port}/postgres"
+    os.environ["PG_ADMIN"] = postgres.admin_password
+    try:
+        source = SourceConfig(url=url, table=table)
+        assert_same(source)
+        pushed = pushdown.totals(source, CALENDAR, BY, max_rejected_share=1.0)
+        assert pushed.report.rows_used == 5
+    finally:
+        del os.environ["PG_ADMIN"]
