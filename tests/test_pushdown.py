@@ -248,3 +248,69 @@ def test_postgres_typed_table_agrees_with_pandas(postgres, money: str) -> None:
         assert pushed.report.rows_used == 5
     finally:
         del os.environ["PG_ADMIN"]
+
+
+@pytest.fixture(scope="module")
+def both_ways(tmp_path_factory) -> tuple[object, object]:
+    """The sample company from Parquet: loaded line by line, and summed per day in DuckDB."""
+    from analysis.config import load_config
+    from analysis.load import load
+    from analysis.sample import write_sample
+
+    folder = tmp_path_factory.mktemp("sample")
+    write_sample(folder, parquet=True)
+    config = load_config(folder / "config.yaml")
+    return load(config, in_engine=False), load(config, in_engine=True)
+
+
+def test_reports_read_day_sums_as_they_read_lines(both_ways) -> None:
+    """Every figure of the overview, target-miss and forecast reports is the same, to the cent."""
+    from analysis import overview, phasing, reconcile, target_miss
+    from analysis.overview import Review
+    from analysis.series import Coverage
+
+    lines, summed = both_ways
+    assert len(summed.sales) < len(lines.sales)  # fewer rows than lines...
+    assert summed.sales["lines"].sum() == len(lines.sales) == 46_649  # ...standing for all
+    assert [r.to_dict() | {"notes": []} for r in summed.reports] == [
+        r.to_dict() | {"notes": []} for r in lines.reports
+    ]
+    reviews = []
+    for dataset in (lines, summed):
+        calendar = dataset.config.calendar
+        coverage = Coverage.of(dataset.sales, calendar, dataset.config.data_through)
+        reviews.append(Review(dataset, calendar, coverage, calendar.parse("2025Q4")))
+    a, b = reviews
+    assert a.coverage == b.coverage
+    for by in ("channel", "product_line", "region"):
+        pd.testing.assert_frame_equal(overview.revenue_by(a, by), overview.revenue_by(b, by))
+        pd.testing.assert_frame_equal(overview.trend(a, by), overview.trend(b, by))
+    assert overview.headline(a) == overview.headline(b)
+    for segment in ("product_line", "product"):
+        miss_a = target_miss.analyse_review(a, segment=segment)
+        miss_b = target_miss.analyse_review(b, segment=segment)
+        pd.testing.assert_frame_equal(miss_a.long, miss_b.long)
+        assert miss_a.narrative == miss_b.narrative
+    split_a, split_b = (
+        phasing.phase_quarter(r.dataset.targets, r.dataset.sales, "2026Q1",
+                              calendar=r.calendar, coverage=r.coverage, weeks=True)
+        for r in reviews
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(split_a.cents, split_b.cents)
+    pd.testing.assert_frame_equal(split_a.profile, split_b.profile)
+    build = [reconcile.build(r.dataset.sales, r.calendar, coverage=r.coverage) for r in reviews]
+    pd.testing.assert_frame_equal(build[0].frame, build[1].frame)
+
+
+def test_load_sums_large_sources_in_the_engine(
+    both_ways, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import load as load_module
+
+    lines, _ = both_ways
+    monkeypatch.setattr(load_module, "LINES_IN_MEMORY", 40_000)
+    auto = load_module.load(lines.config)
+    assert "lines" in auto.sales and auto.sales["lines"].sum() == 46_649
+    assert "summed per day in the database engine" in auto.reports[0].notes
+    monkeypatch.setattr(load_module, "LINES_IN_MEMORY", 50_000)
+    assert "lines" not in load_module.load(lines.config).sales

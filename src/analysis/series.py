@@ -94,19 +94,23 @@ def to_cents(amounts: pd.Series) -> pd.Series:
 def totals(sales: pd.DataFrame, calendar: FiscalCalendar, by: Sequence[str] = ()) -> pd.DataFrame:
     """Sales lines summed per quarter and ``by`` combination: ``<by...>, period, cents (int64),
     quantity, lines``, only where there were lines. :mod:`analysis.pushdown` makes the same
-    table inside a database engine; :func:`quarterly` and :func:`hierarchy` take it from there."""
+    table inside a database engine; :func:`quarterly` and :func:`hierarchy` take it from there.
+    Lines already summed by day (``pushdown.daily``) carry their count in a ``lines`` column."""
     by = list(by)
     frame = pd.DataFrame(
         {
             "period": calendar.periods(sales["date"]),
             "cents": to_cents(sales["revenue"]),
             "quantity": sales["quantity"].to_numpy(dtype="float64"),
+            "lines": sales["lines"].to_numpy() if "lines" in sales else 1,
             **{col: sales[col] for col in by},
         }
     )
     return (
-        frame.groupby([*by, "period"], sort=True, observed=True, dropna=False)
-        .agg(cents=("cents", "sum"), quantity=("quantity", "sum"), lines=("cents", "size"))
+        frame.groupby([*by, "period"], sort=True, observed=True, dropna=False)[
+            ["cents", "quantity", "lines"]
+        ]
+        .sum()
         .reset_index()
     )
 

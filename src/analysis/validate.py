@@ -181,6 +181,12 @@ def match_sales_columns(
     return _match_columns(raw, columns, SALES_COLUMNS, schema.SALES_REQUIRED)
 
 
+def target_dimensions(raw: RawTable, columns: Mapping[str, str]) -> list[str]:
+    """The sales dimensions besides channel that a targets table is set by (its grain)."""
+    found, _ = _match_columns(raw, columns, TARGETS_COLUMNS, schema.TARGETS_REQUIRED)
+    return [name for name in schema.TARGET_DIMENSIONS if name in found]
+
+
 def clean_targets(
     raw: RawTable,
     columns: Mapping[str, str],
