@@ -18,6 +18,7 @@ from analysis import pushdown, series
 from analysis.config import SourceConfig
 from analysis.errors import DataError
 from analysis.quarters import FiscalCalendar
+from analysis.schema import SALES_REQUIRED
 from analysis.sources import read_table
 from analysis.validate import clean_sales
 
@@ -47,16 +48,7 @@ BAD = {
     "region": ["\t"],
     "customer": ["", "\u3000", " \t "],
 }
-COLUMNS = [
-    "date",
-    "channel",
-    "region",
-    "product_line",
-    "product",
-    "customer",
-    "quantity",
-    "revenue",
-]
+COLUMNS = list(SALES_REQUIRED)
 
 
 def lines(draw: st.DrawFn, n: int) -> pd.DataFrame:

@@ -22,6 +22,7 @@ Lines are judged by :mod:`analysis.validate` itself, never by a second copy of i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import re
@@ -40,11 +41,14 @@ from .config import SALES_COLUMNS, SourceConfig
 from .errors import DataError
 from .quarters import FiscalCalendar
 from .series import to_cents as line_cents
-from .sources import RawTable, connect_url
-from .sources import _connect_args as connect_args
-from .sources import _first_line as driver_message
-from .sources import _scrub as scrub
-from .sources import _table as table_clause
+from .sources import (
+    RawTable,
+    connect_args,
+    connect_url,
+    driver_message,
+    scrub,
+    table_clause,
+)
 from .validate import LoadReport, clean_sales, clean_text, match_sales_columns, parse_dates
 
 #: Lines set aside that are kept (with their source values) to show the user.
@@ -319,15 +323,16 @@ class _DuckDB:
             database = connect_url(source)[0].database or ":memory:"
         con = duckdb.connect(database, read_only=database != ":memory:")
         try:
-            try:
-                con.execute("SET enable_progress_bar = false")  # no bar on stdout
-            except duckdb.Error:
-                pass  # in Jupyter DuckDB keeps its own, and may not change it without ipywidgets
+            # no bar on stdout; in Jupyter DuckDB keeps its own (changing it needs ipywidgets)
+            with contextlib.suppress(duckdb.Error):
+                con.execute("SET enable_progress_bar = false")
             if source.base_dir is not None:
                 con.execute(f"SET file_search_path = {_literal(str(source.base_dir))}")
             yield cls(con, source)
         except duckdb.Error as err:
-            raise DataError(f"the engine failed: {_first_line(err)}", source=source.label) from None
+            raise DataError(
+                f"the engine failed: {driver_message(err)}", source=source.label
+            ) from None
         finally:
             con.close()
 
@@ -453,11 +458,6 @@ def _literal(text: str) -> str:
 
 def _qualified(name: str) -> str:
     return ".".join(_ident(part) for part in name.split("."))
-
-
-def _first_line(err: Exception) -> str:
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
 
 
 # --- any other SQL database, through SQLAlchemy -------------------------------------------------

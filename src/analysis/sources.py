@@ -351,19 +351,19 @@ def _read_sql(source: SourceConfig) -> RawTable:
     statement = (
         sa.text(source.query)
         if source.query is not None
-        else sa.select(sa.text("*")).select_from(_table(source.table or ""))
+        else sa.select(sa.text("*")).select_from(table_clause(source.table or ""))
     )
     try:
-        engine = sa.create_engine(url, connect_args=_connect_args(url, source.base_dir))
+        engine = sa.create_engine(url, connect_args=connect_args(url, source.base_dir))
     except (ImportError, sa.exc.NoSuchModuleError) as err:
-        message = _scrub(str(err), secrets)
+        message = scrub(str(err), secrets)
         raise ConfigError(f"{label}: no database driver for this url ({message})") from None
     try:
         with engine.connect() as connection:
             frame = pd.read_sql_query(statement, connection)
     except (sa.exc.SQLAlchemyError, pd.errors.DatabaseError, duckdb.Error) as err:
         raise DataError(
-            f"the database query failed: {_scrub(_first_line(err), secrets)}", source=label
+            f"the database query failed: {scrub(driver_message(err), secrets)}", source=label
         ) from None
     finally:
         engine.dispose()
@@ -407,7 +407,7 @@ def connect_url(
     return url, secrets
 
 
-def _connect_args(url: URL, base_dir: Path | None) -> dict[str, object]:
+def connect_args(url: URL, base_dir: Path | None) -> dict[str, object]:
     """Read-only where the driver allows it; DuckDB looks for files in the config folder."""
     if url.get_backend_name() != "duckdb":
         return {}
@@ -417,19 +417,19 @@ def _connect_args(url: URL, base_dir: Path | None) -> dict[str, object]:
     return args
 
 
-def _table(name: str) -> sa.TableClause:
+def table_clause(name: str) -> sa.TableClause:
     schema, _, table = name.rpartition(".")
     return sa.table(table, schema=schema or None)
 
 
-def _first_line(err: Exception) -> str:
+def driver_message(err: Exception) -> str:
     """The driver's own message (pandas wraps SQLAlchemy's error, which wraps the driver's)."""
     cause = err.__cause__ if isinstance(err, pd.errors.DatabaseError) and err.__cause__ else err
     text = str(getattr(cause, "orig", None) or cause).strip()
     return text.splitlines()[0] if text else type(err).__name__
 
 
-def _scrub(message: str, secrets: list[str]) -> str:
+def scrub(message: str, secrets: list[str]) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         if secret:
             message = message.replace(secret, "***")
