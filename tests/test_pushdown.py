@@ -306,3 +306,13 @@ def test_load_sums_large_sources_in_the_engine(
     assert "summed per day in the database engine" in auto.reports[0].notes
     monkeypatch.setattr(load_module, "LINES_IN_MEMORY", 50_000)
     assert "lines" not in load_module.load(lines.config).sales
+
+
+def test_a_database_without_its_driver_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis.errors import ConfigError
+
+    monkeypatch.setenv("NO_DRIVER_PW", "s3cr3t-Pa55")
+    source = SourceConfig(url="nosuchdb://ana:${NO_DRIVER_PW}@h/db", table="t")
+    with pytest.raises(ConfigError, match="no database driver") as caught:
+        pushdown.count(source)
+    assert "s3cr3t-Pa55" not in str(caught.value)

@@ -38,7 +38,7 @@ import sqlalchemy as sa
 
 from . import schema
 from .config import SALES_COLUMNS, SourceConfig
-from .errors import DataError
+from .errors import ConfigError, DataError
 from .quarters import FiscalCalendar
 from .series import to_cents as line_cents
 from .sources import (
@@ -484,9 +484,8 @@ class _Warehouse:
             with engine.connect() as connection:
                 yield cls(connection, source)
         except (ImportError, sa.exc.NoSuchModuleError) as err:
-            raise DataError(
-                f"no database driver for this url ({scrub(str(err), secrets)})", source=source.label
-            ) from None
+            message = f"no database driver for this url ({scrub(str(err), secrets)})"
+            raise ConfigError(f"{source.label}: {message}") from None
         except sa.exc.SQLAlchemyError as err:
             message = scrub(driver_message(err), secrets)
             raise DataError(f"the database query failed: {message}", source=source.label) from None
