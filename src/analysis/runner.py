@@ -298,7 +298,11 @@ def _footer(dataset: Dataset, values: dict[str, dict[str, Any]], started: dateti
         for r in dataset.reports
     )
     merged = {k: v for report_values in values.values() for k, v in report_values.items()}
-    parameters = ", ".join(f"{k} = {v}" for k, v in merged.items())
+    # what a reader can use: the configuration by its file name, not the runner's own paths
+    shown = {k: v for k, v in merged.items() if k not in ("output_dir", "ledger")}
+    if shown.get("config", "sample") != "sample":
+        shown["config"] = Path(str(shown["config"])).name
+    parameters = ", ".join(f"{k} = {v}" for k, v in shown.items())
     text = (
         f"Data: {sources}. Parameters: {parameters}. Currency: {dataset.config.currency}. "
         f"Run {started:%Y-%m-%d %H:%M}, quarterly-sales-workbench {__version__}."
