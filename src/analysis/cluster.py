@@ -97,26 +97,29 @@ def run(tasks: list[_Task], client: Any) -> dict[int, _Result]:
 
 
 def _forecast_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Runs on a worker: one partition of tasks through the forecaster's one-series function."""
-    import warnings
+    """Runs on a worker: one partition of tasks through the forecaster's own chunk runner."""
+    from .forecast import _run_chunk
 
-    from .forecast import _forecast_one
-
-    rows = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for task in frame.itertuples(index=False):
-            pooled = None if task.pooled is None else np.asarray(task.pooled, dtype="float64")
-            y = np.asarray(task.y, dtype="float64")
-            result = _forecast_one(y, int(task.h), int(task.m), bool(task.want_fitted), pooled)
-            rows.append(
-                {
-                    "key": int(task.key),
-                    "mean": result.mean.tolist(),
-                    "sd": result.sd.tolist(),
-                    "model": result.model,
-                    "notes": list(result.notes),
-                    "fitted": [] if result.fitted is None else result.fitted.tolist(),
-                }
-            )
+    tasks = [
+        (
+            int(t.key),
+            np.asarray(t.y, dtype="float64"),
+            int(t.h),
+            int(t.m),
+            bool(t.want_fitted),
+            None if t.pooled is None else np.asarray(t.pooled, dtype="float64"),
+        )
+        for t in frame.itertuples(index=False)
+    ]
+    rows = [
+        {
+            "key": key,
+            "mean": result.mean.tolist(),
+            "sd": result.sd.tolist(),
+            "model": result.model,
+            "notes": list(result.notes),
+            "fitted": [] if result.fitted is None else result.fitted.tolist(),
+        }
+        for key, result in _run_chunk(tasks)
+    ]
     return pd.DataFrame(rows, columns=["key", "mean", "sd", "model", "notes", "fitted"])

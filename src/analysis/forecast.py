@@ -433,28 +433,30 @@ def _run(
         return run(tasks, cluster)
     from tqdm import tqdm
 
-    bar = tqdm(total=len(tasks), desc="forecasting", unit="series", disable=not progress)
     results: dict[int, _Result] = {}
-    if n_jobs <= 1 or len(tasks) < MIN_SERIES_FOR_POOL:
-        for start in range(0, len(tasks), CHUNK_SERIES):
-            results.update(_run_chunk(tasks[start : start + CHUNK_SERIES]))
-            bar.update(min(CHUNK_SERIES, len(tasks) - start))
-        bar.close()
-        return results
-    import statsforecast.models  # noqa: F401  (imported once here, inherited by forked workers)
+    with tqdm(total=len(tasks), desc="forecasting", unit="series", disable=not progress) as bar:
+        if n_jobs <= 1 or len(tasks) < MIN_SERIES_FOR_POOL:
+            for part in map(_run_chunk, _chunks(tasks, CHUNK_SERIES)):
+                results.update(part)
+                bar.update(len(part))
+            return results
+        import statsforecast.models  # noqa: F401  (imported once, inherited by forked workers)
 
-    # Longest first, dealt round-robin into chunks (at least four per worker): balanced load.
-    ordered = sorted(tasks, key=lambda t: -len(t[1]))
-    n_chunks = min(len(ordered), max(4 * n_jobs, math.ceil(len(ordered) / CHUNK_SERIES)))
-    chunks = [ordered[i::n_chunks] for i in range(n_chunks)]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
-        for part in pool.map(_run_chunk, chunks):
-            results.update(part)
-            bar.update(len(part))
-    bar.close()
+        # Longest first, dealt round-robin into chunks (at least four per worker): balanced load.
+        ordered = sorted(tasks, key=lambda t: -len(t[1]))
+        n_chunks = min(len(ordered), max(4 * n_jobs, math.ceil(len(ordered) / CHUNK_SERIES)))
+        chunks = [ordered[i::n_chunks] for i in range(n_chunks)]
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
+            for part in pool.map(_run_chunk, chunks):
+                results.update(part)
+                bar.update(len(part))
     return results
+
+
+def _chunks(tasks: list[_Task], size: int) -> list[list[_Task]]:
+    return [tasks[start : start + size] for start in range(0, len(tasks), size)]
 
 
 # --- frames ---------------------------------------------------------------------------------------

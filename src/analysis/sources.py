@@ -310,7 +310,7 @@ def _records(frame: pd.DataFrame, label: str) -> RawTable:
 def _tidy(frame: pd.DataFrame, rows: np.ndarray, label: str, notes: list[str]) -> RawTable:
     """Drop lines with nothing in them and headerless empty columns; name other headerless ones."""
     names = [str(name) for name in frame.columns]
-    keep = [i for i, name in enumerate(names) if name.strip() or not _blank(frame.iloc[:, i]).all()]
+    keep = [i for i, name in enumerate(names) if name.strip() or not blank(frame.iloc[:, i]).all()]
     if len(keep) < len(names):
         frame = frame.iloc[:, keep]
     frame.columns = [
@@ -331,18 +331,20 @@ def _empty_rows(frame: pd.DataFrame) -> np.ndarray:
     """Rows with nothing in any cell; only rows blank in the first column are looked at in full."""
     if not frame.shape[1]:
         return np.zeros(len(frame), dtype=bool)
-    empty = _blank(frame.iloc[:, 0]).copy()  # arrow-backed results are read-only
+    empty = blank(frame.iloc[:, 0]).copy()  # arrow-backed results are read-only
     for i in range(1, frame.shape[1]):
         if not empty.any():
             break
-        empty[empty] = _blank(frame.iloc[empty, i])
+        empty[empty] = blank(frame.iloc[empty, i])
     return empty
 
 
-def _blank(values: pd.Series) -> np.ndarray:
+def blank(values: pd.Series) -> np.ndarray:
     """True where a cell holds nothing (empty, spaces only, or missing)."""
     missing = values.isna().to_numpy(dtype=bool)  # before astype: a None would become "None"
-    return missing | (values.astype("str").str.strip() == "").to_numpy(dtype=bool)
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        return missing | (values.astype("str").str.strip() == "").to_numpy(dtype=bool)
+    return missing  # numbers and dates are blank only when missing
 
 
 def _read_sql(source: SourceConfig) -> RawTable:

@@ -33,7 +33,7 @@ from analysis import schema
 from analysis.config import SALES_COLUMNS, TARGETS_COLUMNS, check_columns
 from analysis.errors import DataError
 from analysis.quarters import FiscalCalendar
-from analysis.sources import RawTable
+from analysis.sources import RawTable, blank
 
 #: Common Chinese headers, matched after the canonical names; an explicit mapping always wins.
 HEADER_ALIASES: dict[str, str] = {
@@ -155,7 +155,7 @@ def clean_sales(
                 bad = _nonblank(bad, values)
         else:
             parsed, problem = clean_text(values), "empty"
-            bad = _empty(parsed)
+            bad = blank(parsed)
             if not required:  # a blank order_id or salesperson is missing, not an error
                 parsed, bad = parsed.where(~bad), np.zeros(n, dtype=bool)
         reasons[bad & (reasons == "")] = f"{name}: {problem}"
@@ -218,7 +218,7 @@ def clean_targets(
 
     dimensions = ["channel"]
     for name in schema.TARGET_DIMENSIONS:
-        if name in found and _empty(clean_text(frame[found[name]])).all():
+        if name in found and blank(clean_text(frame[found[name]])).all():
             notes.append(f"column {found.pop(name)!r} ignored: it is empty")
         elif name in found:
             dimensions.append(name)
@@ -228,7 +228,7 @@ def clean_targets(
             raw,
             found,
             name,
-            _empty(out[name]),
+            blank(out[name]),
             "is empty",
             f"a {name} on every row (targets are set by {name})",
         )
@@ -421,15 +421,8 @@ def _nonblank(mask: np.ndarray, values: pd.Series) -> np.ndarray:
     """``mask`` narrowed to rows with something in them; only the masked rows are looked at."""
     mask = mask.copy()
     if mask.any():
-        mask[mask] = ~_empty(values[mask])
+        mask[mask] = ~blank(values[mask])
     return mask
-
-
-def _empty(values: pd.Series) -> np.ndarray:
-    missing = values.isna().to_numpy(dtype=bool)
-    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-        return missing | (values.astype("str").str.strip() == "").to_numpy(dtype=bool)
-    return missing
 
 
 def _quarter_labels(text: pd.Series, calendar: FiscalCalendar) -> dict[str, str]:
