@@ -23,12 +23,12 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.attainment import attainment
-from analysis.bridge import bridge
-from analysis.drilldown import drilldown
-from analysis.quarters import FiscalCalendar
-from analysis.series import Coverage
-from analysis.target_miss import analyse
+from analysis.core.quarters import FiscalCalendar
+from analysis.data.series import Coverage
+from analysis.reports.target_miss import analyse
+from analysis.targets.attainment import attainment
+from analysis.targets.bridge import bridge
+from analysis.targets.drilldown import drilldown
 
 CALENDAR = FiscalCalendar()
 

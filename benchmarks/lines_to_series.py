@@ -1,11 +1,11 @@
 """Order lines in Parquet -> quarterly totals by channel x region x product line: summed inside
-DuckDB (``analysis.pushdown``) against the plain pandas path (read every line, ``clean_sales``,
+DuckDB (``analysis.data.pushdown``) against the plain pandas path (read every line, ``clean_sales``,
 ``series.totals``), side by side on the same files in one run.
 
     python benchmarks/lines_to_series.py --lines 10000000 [--repeats 3] [--skip-pandas]
     python benchmarks/lines_to_series.py --lines 1000000 --run   # also the whole sales-report run
 
-The data are made by the sample generator (``analysis.sample``), one seed per file of about a
+The data are made by the sample generator (``analysis.data.sample``), one seed per file of about a
 million lines (``--scale 21.5`` of the bundled company; targets summed over the seeds), and kept
 in ``benchmarks/.data/`` (not committed) for the next run. Each measurement runs in a fresh Python
 process, which reports its own wall time (imports excluded) and peak memory (VmHWM).
@@ -28,10 +28,10 @@ BY = ["channel", "region", "product_line"]
 
 MEASURE = """
 import json, sys, time
-from analysis import pushdown, series
-from analysis.config import load_config
-from analysis.sources import read_table
-from analysis.validate import clean_sales
+from analysis.data import pushdown, series
+from analysis.data.config import load_config
+from analysis.data.sources import read_table
+from analysis.data.validate import clean_sales
 
 config, by = load_config(sys.argv[1]), sys.argv[3].split(",")
 start = time.perf_counter()
@@ -54,7 +54,7 @@ def make_data(folder: Path, lines: int) -> Path:
     """A folder of Parquet files with at least ``lines`` lines (whole seeds), and a config."""
     import pandas as pd
 
-    from analysis.sample import CONFIG_YAML, generate
+    from analysis.data.sample import CONFIG_YAML, generate
 
     done = folder / "config.yaml"
     if done.exists():

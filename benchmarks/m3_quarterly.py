@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import accuracy
-from analysis import forecast as fc_module
+from analysis.forecasting import accuracy
+from analysis.forecasting import forecaster as fc_module
 
 H = 8
 SEASON = 4
@@ -75,7 +75,7 @@ def time_command(data: Path, jobs: int) -> tuple[float, dict]:
             str(out),
         ]
         cli = shutil.which("sales-report")
-        command = [sys.executable, "-m", "analysis.evaluate", *args]
+        command = [sys.executable, "-m", "analysis.forecasting.evaluate", *args]
         if cli:
             probe = subprocess.run([cli, "evaluate", "--help"], capture_output=True)
             if probe.returncode == 0:

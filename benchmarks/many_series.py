@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     lengths = df.groupby("unique_id").size()
     print(f"{args.series:,} series, {len(df):,} quarters (lengths {lengths.min()}-{lengths.max()})")
 
-    from analysis.forecast import fit_forecast
+    from analysis.forecasting.forecaster import fit_forecast
 
     start = time.perf_counter()
     result = fit_forecast(df, H, level=LEVELS, n_jobs=args.jobs)

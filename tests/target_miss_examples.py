@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from hypothesis import strategies as st
 
-from analysis.quarters import FiscalCalendar
-from analysis.series import Coverage
+from analysis.core.quarters import FiscalCalendar
+from analysis.data.series import Coverage
 
 CAL = FiscalCalendar()
 #: The hand-worked data cover 2024Q4 (the baseline) to 2025Q4 (the quarter) completely.

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import accuracy
+from analysis.forecasting import accuracy
 
 # Actuals, forecasts and a two-year history shared by the hand computations below.
 Y = [10.0, 20.0, 30.0, 40.0]

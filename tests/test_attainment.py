@@ -18,10 +18,10 @@ from target_miss_examples import (
     sales_and_targets,
 )
 
-from analysis.attainment import attainment, fiscal_year_to_date
-from analysis.load import load
-from analysis.quarters import FiscalCalendar
-from analysis.series import Coverage
+from analysis.core.quarters import FiscalCalendar
+from analysis.data.load import load
+from analysis.data.series import Coverage
+from analysis.targets.attainment import attainment, fiscal_year_to_date
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import backtest
+from analysis.forecasting import backtest
 
 
 def last_value(df: pd.DataFrame, h: int, level=None, season_length: int = 4) -> pd.DataFrame:

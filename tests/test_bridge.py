@@ -17,7 +17,7 @@ from target_miss_examples import (
     sales_and_targets,
 )
 
-from analysis.bridge import bridge
+from analysis.targets.bridge import bridge
 
 
 def cents(result, channel: str) -> dict[str, int]:

@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import outlook, overview
-from analysis.config import sample_config_path
-from analysis.errors import ConfigError
-from analysis.forecast import fit_forecast
+from analysis.core.errors import ConfigError
+from analysis.data.config import sample_config_path
+from analysis.forecasting.forecaster import fit_forecast
+from analysis.reports import forecast as outlook
+from analysis.reports import overview
 
 distributed = pytest.importorskip("distributed")
 
@@ -70,7 +71,7 @@ def test_config_naming_a_cluster_sends_the_report_forecasts_there(client, tmp_pa
 def test_a_cluster_that_does_not_answer_is_a_config_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from analysis.cluster import connect
+    from analysis.forecasting.cluster import connect
 
     # Dask logs every refused connection with its traceback; the error we raise says it all
     monkeypatch.setattr(logging.getLogger("distributed"), "level", logging.CRITICAL)

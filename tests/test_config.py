@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-import analysis.config as config_module
-from analysis.config import (
+import analysis.data.config as config_module
+from analysis.core.errors import ConfigError
+from analysis.data.config import (
     RunConfig,
     SourceConfig,
     config_from_dict,
@@ -17,7 +18,6 @@ from analysis.config import (
     load_config,
     sample_config_path,
 )
-from analysis.errors import ConfigError
 
 
 def write_config(folder: Path, data: dict | str) -> Path:
@@ -183,10 +183,9 @@ def test_not_a_url(tmp_path: Path) -> None:
 
 
 def test_sample_config_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    fake = tmp_path / "src" / "analysis" / "config.py"
-    monkeypatch.setattr(config_module, "__file__", str(fake))
+    monkeypatch.setattr(config_module, "sample_dir", lambda: tmp_path / "sample")
     with pytest.raises(ConfigError, match=r"sales-report sample --out data/sample"):
         sample_config_path()
-    (tmp_path / "data" / "sample").mkdir(parents=True)
-    (tmp_path / "data" / "sample" / "config.yaml").write_text("sales: s.csv\n")
-    assert sample_config_path() == tmp_path / "data" / "sample" / "config.yaml"
+    (tmp_path / "sample").mkdir()
+    (tmp_path / "sample" / "config.yaml").write_text("sales: s.csv\n")
+    assert sample_config_path() == tmp_path / "sample" / "config.yaml"

@@ -15,8 +15,8 @@ from target_miss_examples import (
     sales_and_targets,
 )
 
-from analysis.cents import allocate
-from analysis.drilldown import UNALLOCATED, drilldown
+from analysis.core.cents import allocate
+from analysis.targets.drilldown import UNALLOCATED, drilldown
 
 
 def segments(result, channel: str, dimension: str) -> pd.DataFrame:

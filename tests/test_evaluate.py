@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import evaluate
-from analysis.errors import DataError, ParameterError
+from analysis.core.errors import DataError, ParameterError
+from analysis.forecasting import evaluate
 
 H = 4
 

@@ -6,7 +6,7 @@ import re
 
 import nbformat
 
-from analysis.export import to_html
+from analysis.run.export import to_html
 
 
 def executed_notebook() -> nbformat.NotebookNode:

@@ -17,7 +17,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from analysis.fan import fan_chart
+from analysis.reports.fan import fan_chart
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import forecast as fc_module
-from analysis.errors import DataError
-from analysis.forecast import COMBINATION, fit_forecast, forecast, naive2
+from analysis.core.errors import DataError
+from analysis.forecasting import forecaster as fc_module
+from analysis.forecasting.forecaster import COMBINATION, fit_forecast, forecast, naive2
 
 SEASON = np.array([0.8, 1.2, 0.9, 1.1])
 

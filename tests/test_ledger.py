@@ -7,7 +7,7 @@ import threading
 import pandas as pd
 import pytest
 
-from analysis import ledger
+from analysis.forecasting import ledger
 
 
 def forecasts(origin_index: int, means: dict[str, list[float]]) -> pd.DataFrame:

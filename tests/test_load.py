@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.config import config_from_dict, load_config
-from analysis.errors import DataError
-from analysis.load import load
+from analysis.core.errors import DataError
+from analysis.data.config import config_from_dict, load_config
+from analysis.data.load import load
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "config.yaml"
 

@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 from target_miss_examples import CAL, COVER, HAND_SALES, HAND_TARGETS
 
-from analysis import present
-from analysis.attainment import attainment
-from analysis.bridge import bridge
-from analysis.drilldown import drilldown
-from analysis.load import load
-from analysis.narrative import narrative
-from analysis.series import Coverage
+from analysis.data.load import load
+from analysis.data.series import Coverage
+from analysis.reports import present
+from analysis.reports.narrative import narrative
+from analysis.targets.attainment import attainment
+from analysis.targets.bridge import bridge
+from analysis.targets.drilldown import drilldown
 
 MONEY = re.compile(r"[+-]?¥\d{1,3}(?:,\d{3})*(?:\.\d+)?(?: [kMB])?")
 PERCENT = re.compile(r"-?\d+(?:\.\d+)?%")

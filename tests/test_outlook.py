@@ -7,8 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import outlook, overview
-from analysis.errors import ParameterError
+from analysis.core.errors import ParameterError
+from analysis.reports import forecast as outlook
+from analysis.reports import overview
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import params
-from analysis.errors import ParameterError
+from analysis.core.errors import ParameterError
+from analysis.run import params
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from target_miss_examples import CAL, lines
 
-from analysis.phasing import phase_quarter, phase_year
-from analysis.series import Coverage
+from analysis.data.series import Coverage
+from analysis.targets.phasing import phase_quarter, phase_year
 
 COVER = Coverage(first=pd.Timestamp("2023-01-01"), last=pd.Timestamp("2025-12-31"))
 # A's Q4 history: 2024Q4 Oct 100, Nov 100, Dec 200 -> 1/4, 1/4, 1/2; 2023Q4 Oct 0, Nov 300,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from analysis.cli import main
-from analysis.runner import REPORTS, run
+from analysis.run.runner import REPORTS, run
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from analysis import present
+from analysis.reports import present
 
 
 def test_money():

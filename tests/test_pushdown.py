@@ -14,13 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import pushdown, series
-from analysis.config import SourceConfig
-from analysis.errors import DataError
-from analysis.quarters import FiscalCalendar
-from analysis.schema import SALES_REQUIRED
-from analysis.sources import read_table
-from analysis.validate import clean_sales
+from analysis.core.errors import DataError
+from analysis.core.quarters import FiscalCalendar
+from analysis.core.schema import SALES_REQUIRED
+from analysis.data import pushdown, series
+from analysis.data.config import SourceConfig
+from analysis.data.sources import read_table
+from analysis.data.validate import clean_sales
 
 BY = ["channel", "region"]
 CALENDAR = FiscalCalendar()
@@ -140,7 +140,7 @@ def test_typed_parquet_files_agree_and_number_rows_across_files(tmp_path: Path) 
 
 
 def test_sample_company_agrees_by_fiscal_quarter(tmp_path: Path) -> None:
-    from analysis.sample import write_sample
+    from analysis.data.sample import write_sample
 
     write_sample(tmp_path, parquet=True)
     source = SourceConfig(
@@ -245,9 +245,9 @@ def test_postgres_typed_table_agrees_with_pandas(postgres, money: str) -> None:
 @pytest.fixture(scope="module")
 def both_ways(tmp_path_factory) -> tuple[object, object]:
     """The sample company from Parquet: loaded line by line, and summed per day in DuckDB."""
-    from analysis.config import load_config
-    from analysis.load import load
-    from analysis.sample import write_sample
+    from analysis.data.config import load_config
+    from analysis.data.load import load
+    from analysis.data.sample import write_sample
 
     folder = tmp_path_factory.mktemp("sample")
     write_sample(folder, parquet=True)
@@ -257,9 +257,11 @@ def both_ways(tmp_path_factory) -> tuple[object, object]:
 
 def test_reports_read_day_sums_as_they_read_lines(both_ways) -> None:
     """Every figure of the overview, target-miss and forecast reports is the same, to the cent."""
-    from analysis import overview, phasing, reconcile, target_miss
-    from analysis.overview import Review
-    from analysis.series import Coverage
+    from analysis.data.series import Coverage
+    from analysis.forecasting import reconcile
+    from analysis.reports import overview, target_miss
+    from analysis.reports.overview import Review
+    from analysis.targets import phasing
 
     lines, summed = both_ways
     assert len(summed.sales) < len(lines.sales)  # fewer rows than lines...
@@ -297,7 +299,7 @@ def test_reports_read_day_sums_as_they_read_lines(both_ways) -> None:
 def test_load_sums_large_sources_in_the_engine(
     both_ways, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from analysis import load as load_module
+    from analysis.data import load as load_module
 
     lines, _ = both_ways
     monkeypatch.setattr(load_module, "LINES_IN_MEMORY", 40_000)
@@ -309,7 +311,7 @@ def test_load_sums_large_sources_in_the_engine(
 
 
 def test_a_database_without_its_driver_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from analysis.errors import ConfigError
+    from analysis.core.errors import ConfigError
 
     monkeypatch.setenv("NO_DRIVER_PW", "s3cr3t-Pa55")
     source = SourceConfig(url="nosuchdb://ana:${NO_DRIVER_PW}@h/db", table="t")

@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from analysis import reconcile, series
-from analysis.quarters import FiscalCalendar
+from analysis.core.quarters import FiscalCalendar
+from analysis.data import series
+from analysis.forecasting import reconcile
 
 LEVELS = ((), ("channel",), ("channel", "region"), ("channel", "product_line"))
 # Channel A sells in two regions and two product lines, channel B in one of each.

@@ -14,11 +14,11 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import params
 from analysis.cli import main
-from analysis.errors import ParameterError, RunError
-from analysis.publish import quarter_lock
-from analysis.runner import REPORTS, Report, run
+from analysis.core.errors import ParameterError, RunError
+from analysis.run import params
+from analysis.run.publish import quarter_lock
+from analysis.run.runner import REPORTS, Report, run
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Stored outputs of the notebooks' cells tagged ``golden`` (deterministic figures on the sample).

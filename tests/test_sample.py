@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.sample import (
+from analysis.data.sample import (
     CHANNEL_NAMES,
     DEFAULT_SEED,
     SALES_COLUMNS,

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.quarters import FiscalCalendar
-from analysis.series import Coverage, hierarchy, latest_complete_quarter, quarterly
+from analysis.core.quarters import FiscalCalendar
+from analysis.data.series import Coverage, hierarchy, latest_complete_quarter, quarterly
 
 CAL = FiscalCalendar()
 

@@ -8,9 +8,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from target_miss_examples import CAL, COVER, EFFECTS, HAND_SALES, HAND_TARGETS, sales_and_targets
 
-from analysis.bridge import bridge
-from analysis.drilldown import drilldown
-from analysis.target_miss import LONG_COLUMNS, MEASURES, analyse, analyse_review, long_table
+from analysis.reports.target_miss import LONG_COLUMNS, MEASURES, analyse, analyse_review, long_table
+from analysis.targets.bridge import bridge
+from analysis.targets.drilldown import drilldown
 
 
 def test_analyse_and_its_long_table():

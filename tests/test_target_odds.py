@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import target_odds
-from analysis.config import RunConfig, SourceConfig
-from analysis.load import Dataset
+from analysis.data.config import RunConfig, SourceConfig
+from analysis.data.load import Dataset
+from analysis.forecasting import odds as target_odds
 
 Z = NormalDist()
 

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.errors import ConfigError, DataError
-from analysis.quarters import FiscalCalendar
-from analysis.sources import RawTable
-from analysis.validate import (
+from analysis.core.errors import ConfigError, DataError
+from analysis.core.quarters import FiscalCalendar
+from analysis.data.sources import RawTable
+from analysis.data.validate import (
     LoadReport,
     clean_sales,
     clean_targets,

@@ -14,9 +14,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from target_miss_examples import CAL, COVER, HAND_SALES, HAND_TARGETS
 
-from analysis import waterfall
-from analysis.attainment import attainment
-from analysis.bridge import bridge
+from analysis.reports import waterfall
+from analysis.targets.attainment import attainment
+from analysis.targets.bridge import bridge
 
 
 @pytest.fixture(autouse=True)

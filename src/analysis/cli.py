@@ -12,9 +12,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .errors import ConfigError, DataError, ParameterError, RunError, WorkbenchError
-from .evaluate import add_parser as add_evaluate
+from analysis import __version__
+from analysis.core.errors import ConfigError, DataError, ParameterError, RunError, WorkbenchError
+from analysis.forecasting.evaluate import add_parser as add_evaluate
 
 EXIT_DATA, EXIT_USAGE, EXIT_RUN = 1, 2, 3
 
@@ -41,7 +41,7 @@ def _fail(exc: Exception, code: int) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .runner import run
+    from analysis.run.runner import run
 
     extra = {}
     for item in args.parameter:
@@ -55,7 +55,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .load import load
+    from analysis.data.load import load
 
     dataset = load(args.config)
     for report in dataset.reports:
@@ -64,7 +64,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _sample(args: argparse.Namespace) -> int:
-    from .sample import write_sample
+    from analysis.data.sample import write_sample
 
     seed = {} if args.seed is None else {"seed": args.seed}
     for path in write_sample(args.out, **seed, scale=args.scale, parquet=args.parquet):

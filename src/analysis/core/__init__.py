@@ -1,0 +1,2 @@
+"""Foundations every layer uses: errors, quarter calendars, exact cents, column names,
+shipped files."""

@@ -1,0 +1,101 @@
+"""One call from a configuration to checked, typed data: ``load()`` for reports and notebooks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.data import pushdown
+from analysis.data.config import RunConfig, load_config, sample_config_path
+from analysis.data.sources import read_table
+from analysis.data.validate import (
+    Loaded,
+    LoadReport,
+    clean_sales,
+    clean_targets,
+    target_dimensions,
+)
+
+#: Above this many lines, a Parquet or SQL source is summed per day in its engine
+#: (:func:`analysis.data.pushdown.daily`) instead of loaded line by line.
+LINES_IN_MEMORY = 2_000_000
+#: Dimensions every report reads; a targets table may add its own (customer, salesperson).
+REPORT_DIMENSIONS = ("channel", "region", "product_line", "product")
+
+
+@dataclass
+class Dataset:
+    """The sales lines and targets of a run, with an account of every row read.
+
+    For a large source ``sales`` holds the lines summed per day, dimension and kind (sale or
+    return), with their count in ``lines``: every report reads it as it reads the lines.
+    """
+
+    config: RunConfig
+    sales: pd.DataFrame
+    targets: pd.DataFrame | None
+    reports: list[LoadReport]
+    rejected: dict[str, pd.DataFrame]
+
+    @property
+    def data_through(self) -> date:
+        """The last day the sales are complete: the configured one, else the last sale."""
+        if self.config.data_through is not None:
+            return self.config.data_through
+        return self.sales["date"].max().date()
+
+
+def load(config: RunConfig | str | Path | None = None, *, in_engine: bool | None = None) -> Dataset:
+    """Read, check and type the sales (and targets) of a run; ``None`` loads the bundled sample.
+
+    ``in_engine`` sums the sales lines per day in their engine (Parquet or SQL sources only);
+    ``None`` does so from ``LINES_IN_MEMORY`` lines on.
+    """
+    if config is None:
+        config = sample_config_path()
+    if not isinstance(config, RunConfig):
+        config = load_config(config)
+    targets_raw = read_table(config.targets) if config.targets is not None else None
+    if in_engine is None:
+        in_engine = pushdown.supports(config.sales) and (
+            pushdown.count(config.sales) > LINES_IN_MEMORY
+        )
+    if in_engine:
+        dims = list(REPORT_DIMENSIONS)
+        if targets_raw is not None:
+            dims += [
+                d for d in target_dimensions(targets_raw, config.targets.columns) if d not in dims
+            ]
+        pushed = pushdown.daily(config.sales, config.calendar, dims, config.max_rejected_share)
+        pushed.report.notes.append("summed per day in the database engine")
+        sales = Loaded(pushed.totals, pushed.rejected, pushed.report)
+    else:
+        raw = read_table(config.sales)
+        sales = clean_sales(raw, config.sales.columns, config.max_rejected_share)
+    through = config.data_through
+    if through is not None:
+        after = sales.data["date"] > pd.Timestamp(through)
+        weight = sales.data.get("lines", 1)  # lines already summed per day carry their count
+        later = int((after * weight).sum())
+        if later:
+            sales.report.notes.append(
+                f"{later:,} row(s) dated after data_through {through.isoformat()} (kept)"
+            )
+    loaded = [sales]
+    if config.targets is not None and targets_raw is not None:
+        columns = config.targets.columns
+        loaded.append(clean_targets(targets_raw, columns, config.calendar, sales.data))
+    rejected: dict[str, pd.DataFrame] = {}
+    for part, role in zip(loaded, ("sales", "targets"), strict=False):
+        key = part.report.source
+        rejected[f"{key} ({role})" if key in rejected else key] = part.rejected
+    return Dataset(
+        config=config,
+        sales=sales.data,
+        targets=loaded[1].data if len(loaded) > 1 else None,
+        reports=[part.report for part in loaded],
+        rejected=rejected,
+    )

@@ -1,0 +1,215 @@
+"""Quarterly series from sales lines, as the long frames (``unique_id, ds, y``) forecasters expect.
+
+Revenue is summed in integer cents, so every grouping of the same lines adds up to exactly the same
+total. Quarters that the data cover only in part are flagged, never silently compared as complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.core.quarters import FiscalCalendar
+
+TOTAL = "Total"
+
+#: The default hierarchy: the company, its channels, and inside each channel its regions and lines.
+DEFAULT_LEVELS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("channel",),
+    ("channel", "region"),
+    ("channel", "product_line"),
+)
+
+
+#: Days of silence at the edge of a quarter still read as "no sales", not "no data": a holiday
+#: on 31 December should not make Q4 partial. Set ``data_through`` to state the coverage exactly.
+GRACE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """First and last day for which the sales data are complete."""
+
+    first: pd.Timestamp
+    last: pd.Timestamp
+
+    @classmethod
+    def of(
+        cls,
+        sales: pd.DataFrame,
+        calendar: FiscalCalendar,
+        data_through: object = None,
+        grace_days: int = GRACE_DAYS,
+    ) -> Coverage:
+        """Coverage of the sales lines: from the first to the last date, or to ``data_through``.
+
+        A first (last) date within ``grace_days`` of its quarter's start (end) is widened to it.
+        """
+        if sales.empty:
+            raise ValueError("no sales lines: the data cover no quarter")
+        grace = pd.Timedelta(days=grace_days)
+        first = sales["date"].min().normalize()
+        start = calendar.start(calendar.period(first))
+        if first - start <= grace:
+            first = start
+        if data_through is not None:
+            last = pd.Timestamp(data_through).normalize()
+        else:
+            last = sales["date"].max().normalize()
+            end = calendar.end(calendar.period(last))
+            if end - last <= grace:
+                last = end
+        return cls(first=first, last=last)
+
+    def is_partial(self, period: pd.Period) -> bool:
+        return bool(period.start_time < self.first or period.end_time.normalize() > self.last)
+
+    def complete_quarters(self, calendar: FiscalCalendar) -> list[pd.Period]:
+        """Every quarter the data cover from its first to its last day, oldest first."""
+        first, last = calendar.period(self.first), calendar.period(self.last)
+        quarters = pd.period_range(first, last, freq=calendar.freq)
+        return [q for q in quarters if not self.is_partial(q)]
+
+
+def latest_complete_quarter(coverage: Coverage, calendar: FiscalCalendar) -> pd.Period:
+    """The newest quarter the data cover entirely: the default quarter of a report."""
+    complete = coverage.complete_quarters(calendar)
+    if not complete:
+        raise ValueError(
+            f"the sales data ({coverage.first:%Y-%m-%d} to {coverage.last:%Y-%m-%d}) "
+            "do not cover any quarter completely"
+        )
+    return complete[-1]
+
+
+def to_cents(amounts: pd.Series) -> pd.Series:
+    """Money as exact integer cents (amounts are loaded rounded to cents)."""
+    return np.round(amounts.to_numpy(dtype="float64") * 100).astype("int64")
+
+
+def totals(sales: pd.DataFrame, calendar: FiscalCalendar, by: Sequence[str] = ()) -> pd.DataFrame:
+    """Sales lines summed per quarter and ``by`` combination: ``<by...>, period, cents (int64),
+    quantity, lines``, only where there were lines. :mod:`analysis.data.pushdown` makes the same
+    table inside a database engine; :func:`quarterly` and :func:`hierarchy` take it from there.
+    Lines already summed by day (``pushdown.daily``) carry their count in a ``lines`` column."""
+    by = list(by)
+    frame = pd.DataFrame(
+        {
+            "period": calendar.periods(sales["date"]),
+            "cents": to_cents(sales["revenue"]),
+            "quantity": sales["quantity"].to_numpy(dtype="float64"),
+            "lines": sales["lines"].to_numpy() if "lines" in sales else 1,
+            **{col: sales[col] for col in by},
+        }
+    )
+    return (
+        frame.groupby([*by, "period"], sort=True, observed=True, dropna=False)[
+            ["cents", "quantity", "lines"]
+        ]
+        .sum()
+        .reset_index()
+    )
+
+
+def quarterly(
+    sales: pd.DataFrame,
+    calendar: FiscalCalendar,
+    by: Sequence[str] = (),
+    coverage: Coverage | None = None,
+) -> pd.DataFrame:
+    """Revenue and quantity per quarter and per combination of the ``by`` columns.
+
+    Each series runs without gaps from its first quarter with sales to the last quarter of the data
+    (quarters without sales are 0: a channel that stopped selling shows zeros, not missing rows).
+    Columns: ``unique_id, ds, quarter, <by...>, y, quantity, lines, partial``; ``ds`` is the
+    quarter's first day, ``quarter`` its label, ``y`` the net revenue.
+    """
+    coverage = coverage or Coverage.of(sales, calendar)
+    return series_from_totals(totals(sales, calendar, by), calendar, by, coverage)
+
+
+def series_from_totals(
+    summed: pd.DataFrame, calendar: FiscalCalendar, by: Sequence[str], coverage: Coverage
+) -> pd.DataFrame:
+    """:func:`quarterly`'s series from a :func:`totals` table of ``by`` or of finer dimensions
+    (summed up to ``by`` first: the cents add up exactly)."""
+    by = list(by)
+    grouped = (
+        summed.groupby([*by, "period"], sort=True, observed=True, dropna=False)[
+            ["cents", "quantity", "lines"]
+        ]
+        .sum()
+        .reset_index()
+    )
+    grouped = _fill_gaps(grouped, by, calendar.period(coverage.last))
+    grouped["unique_id"] = unique_ids(grouped, by)
+    grouped["ds"] = grouped["period"].dt.start_time
+    grouped["quarter"] = calendar.labels(grouped["period"])
+    grouped["y"] = grouped["cents"] / 100
+    grouped["partial"] = [coverage.is_partial(p) for p in grouped["period"]]
+    columns = ["unique_id", "ds", "quarter", *by, "y", "quantity", "lines", "partial"]
+    return grouped[columns].sort_values(["unique_id", "ds"], ignore_index=True)
+
+
+def hierarchy(
+    sales: pd.DataFrame,
+    calendar: FiscalCalendar,
+    levels: Sequence[Sequence[str]] = DEFAULT_LEVELS,
+    coverage: Coverage | None = None,
+) -> pd.DataFrame:
+    """Series at every level of a hierarchy (total, channel, channel x region, ...) in one frame.
+
+    A ``level`` column names each row's grouping (``total``, ``channel``, ``channel/region``);
+    ``unique_id`` is ``Total`` for the company and the ``/``-joined dimension values otherwise.
+    """
+    coverage = coverage or Coverage.of(sales, calendar)
+    finest = list(dict.fromkeys(col for level in levels for col in level))
+    return hierarchy_from_totals(totals(sales, calendar, finest), calendar, levels, coverage)
+
+
+def hierarchy_from_totals(
+    summed: pd.DataFrame,
+    calendar: FiscalCalendar,
+    levels: Sequence[Sequence[str]],
+    coverage: Coverage,
+) -> pd.DataFrame:
+    """:func:`hierarchy` from one :func:`totals` table holding every dimension of ``levels``."""
+    parts = []
+    for level in levels:
+        part = series_from_totals(summed, calendar, level, coverage)
+        part.insert(1, "level", "/".join(level) if level else "total")
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _fill_gaps(grouped: pd.DataFrame, by: list[str], last: pd.Period) -> pd.DataFrame:
+    """Add zero rows for quarters without sales inside each series' span."""
+    if grouped.empty:
+        return grouped
+    firsts = (
+        grouped.groupby(by, sort=False)["period"].min().rename("first").reset_index()
+        if by
+        else pd.DataFrame({"first": [grouped["period"].min()]})
+    )
+    span = pd.DataFrame({"period": pd.period_range(firsts["first"].min(), last, freq=last.freq)})
+    full = firsts.merge(span, how="cross")
+    full = full.loc[full["period"] >= full["first"]].drop(columns="first")
+    merged = full.merge(grouped, on=[*by, "period"], how="left")
+    merged["cents"] = merged["cents"].fillna(0).astype("int64")
+    merged["quantity"] = merged["quantity"].fillna(0.0)
+    merged["lines"] = merged["lines"].fillna(0).astype("int64")
+    return merged
+
+
+def unique_ids(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
+    """``Total`` without dimensions, else the ``/``-joined values of ``by`` (``OEM/East China``)."""
+    if not by:
+        return pd.Series(TOTAL, index=frame.index)
+    ids = frame[by[0]].astype(str)
+    for col in by[1:]:
+        ids = ids + "/" + frame[col].astype(str)
+    return ids

@@ -1,0 +1,438 @@
+"""Read a source as it is (CSV, Excel, Parquet or SQL), with the row numbers a user sees.
+
+Nothing is interpreted here (CSV cells stay text, "" stays "", "NA" stays "NA"); validation decides
+what a value means. Row numbers are kept so that every later message can point at a line of the
+file: CSV/Excel rows are line numbers with the header as row 1, SQL/Parquet rows are 1-based
+record numbers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob
+import io
+import os
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from charset_normalizer import from_bytes
+from sqlalchemy.engine import URL, make_url
+
+from analysis.core.errors import ConfigError, DataError
+from analysis.data.config import (
+    FILE_DATABASES,
+    MEMORY_DUCKDB,
+    PLACEHOLDER,
+    SourceConfig,
+    is_file_database,
+)
+
+#: Chinese national encodings: GB18030 is a superset of GBK and GB2312, so a file detected as one
+#: of those still decodes when it holds a rarer character (e.g. 䶮 in a customer name).
+_WIDENED = {"gbk": "gb18030", "gb2312": "gb18030"}
+#: Bytes given to charset-normalizer: detection on a whole large file takes seconds and sees
+#: nothing more.
+_DETECT_BYTES = 256 * 1024
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_HANZI = re.compile("[\u4e00-\u9fff]")
+_SEPARATORS = (",", "\t", ";", "|")
+_PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_ARROW_OPTIONS = {"dtype": str, "keep_default_na": False}
+_CSV_OPTIONS = {
+    "dtype": str,
+    "keep_default_na": False,
+    "na_filter": False,
+    "skip_blank_lines": False,
+}
+
+
+@dataclass(frozen=True, eq=False)
+class RawTable:
+    """A source's columns as read, the user-visible row number of each row, and reading notes."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray
+    label: str
+    notes: tuple[str, ...] = ()
+
+
+def read_table(source: SourceConfig) -> RawTable:
+    """Read one source without interpreting its values."""
+    if source.kind == "sql":
+        return _read_sql(source)
+    path = source.path
+    assert path is not None  # every non-SQL source has a path (checked by SourceConfig)
+    label = source.label
+    if not source.is_glob and not path.exists():
+        folder = f" in {path.parent}" if source.base_dir is not None else ""
+        raise ConfigError(f"{label}: no such file{folder}")
+    if source.kind == "csv":
+        return _read_csv(path, source.encoding, label)
+    if source.kind == "excel":
+        return _read_excel(path, source.sheet, label)
+    return _read_parquet(source, label)
+
+
+def detect_encoding(path: Path) -> str:
+    """A text file's encoding: UTF-8 first (``utf-8-sig`` with a BOM), else charset-normalizer."""
+    path = Path(path)
+    return _decode(path.read_bytes(), None, path.name)[0]
+
+
+def _decode(data: bytes, encoding: str | None, label: str) -> tuple[str, str]:
+    """Decode a whole file, detecting the encoding unless one is given; returns (encoding, text)."""
+    if encoding is None:
+        encoding = _detect(data, label)
+    else:  # a named GBK may still hold a GB18030 character; a named UTF-8 may carry a BOM
+        encoding = _widen(encoding)
+        if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+    try:
+        return encoding, data.decode(encoding)
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        bad = data[err.start : err.start + 4]
+        raise DataError(
+            f"cannot be read as {encoding} (bytes {bad!r})",
+            source=label,
+            rows=[line],
+            expected="another encoding: set `encoding:` for this source (e.g. utf-8, gb18030)",
+        ) from None
+
+
+def _detect(data: bytes, label: str) -> str:
+    """UTF-8 first, then GB18030 for simplified Chinese, else charset-normalizer.
+
+    The GB18030 test comes before charset-normalizer because, where the Chinese in a file is a
+    few words repeated on every line (headers, channel names), charset-normalizer 3.5 answers
+    Korean cp949, Kazakh kz1048 or Big5. Korean EUC-KR files pass the same test (their byte
+    layout is GB2312's): they need `encoding:`.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if b"\x00" in data[:4096]:  # UTF-16/32 (Excel's "Unicode text"): NULs "decode" as UTF-8
+        sample = data[:_DETECT_BYTES]
+    else:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            sample = _non_ascii_lines(data)
+            if _simplified_chinese(sample):
+                return "gb18030"
+        else:
+            return "utf-8"
+    best = from_bytes(sample).best()
+    if best is None:
+        raise DataError(
+            "cannot tell which text encoding this file uses",
+            source=label,
+            expected="UTF-8, or set `encoding:` for this source in the config",
+        )
+    return _widen(best.encoding)
+
+
+def _simplified_chinese(sample: bytes) -> bool:
+    """Reads as GB18030, and nine in ten of its Chinese characters are common simplified ones.
+
+    Western single-byte text almost never decodes (a byte above 0x7F before a comma or digit is
+    not GB18030); Big5 text does, but into rare characters (about half outside GB2312).
+    """
+    try:
+        text = sample.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    counts = Counter(_HANZI.findall(text))
+    common = sum(count for char, count in counts.items() if _in_gb2312(char))
+    return common > 0.9 * sum(counts.values())
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _widen(encoding: str) -> str:
+    name = codecs.lookup(encoding).name
+    return _WIDENED.get(name, name)
+
+
+def _non_ascii_lines(data: bytes) -> bytes:
+    """The lines that tell encodings apart, without the ASCII ones that only dilute them."""
+    parts, size, position = [], 0, 0
+    while size < _DETECT_BYTES and (match := _NON_ASCII.search(data, position)):
+        start = data.rfind(b"\n", 0, match.start()) + 1
+        end = data.find(b"\n", match.start()) + 1 or len(data)
+        parts.append(data[start:end])
+        size, position = size + end - start, end
+    return b"".join(parts)
+
+
+def _read_csv(path: Path, encoding: str | None, label: str) -> RawTable:
+    data = path.read_bytes()
+    used, text = _decode(data, encoding, label)
+    if not text.strip():
+        raise DataError("the file is empty", source=label, expected="a header line and rows")
+    notes = [] if encoding is not None or used == "utf-8" else [f"encoding {used} detected"]
+    payload = data if used == "utf-8" else text.encode("utf-8")
+    first_line = text.lstrip("\ufeff").partition("\n")[0]
+    sep = "\t" if path.suffix.lower() == ".tsv" else _separator(first_line)
+    frame, rows = _parse_csv(payload, sep, text, label)
+    return _tidy(frame, rows, label, notes)
+
+
+def _parse_csv(payload: bytes, sep: str, text: str, label: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The frame and the line number of each row.
+
+    header=None: the header is read as a row, so that pandas neither renames duplicated headers
+    nor turns a surplus first field into an index; a line longer than the header is an error.
+    Arrow's parser is fast but skips blank lines; when the file has any, or values spanning
+    lines, or short lines, the C parser (which keeps them) reads it instead.
+    """
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    try:
+        table = pd.read_csv(
+            io.BytesIO(payload), sep=sep, header=None, engine="pyarrow", **_ARROW_OPTIONS
+        )
+    except ValueError:  # pandas' ParserError and Arrow's errors both derive from it
+        table = None
+    if table is None or len(table) != lines:
+        try:
+            table = pd.read_csv(io.BytesIO(payload), sep=sep, header=None, **_CSV_OPTIONS)
+        except pd.errors.ParserError as err:
+            raise _parser_error(err, label, sep) from None
+    frame = table.iloc[1:].reset_index(drop=True)
+    frame.columns = [str(name) for name in table.iloc[0]]
+    return frame, _csv_line_numbers(text, frame)
+
+
+def _separator(first_line: str) -> str:
+    counts = [first_line.count(sep) for sep in _SEPARATORS]
+    return _SEPARATORS[int(np.argmax(counts))] if max(counts) else ","
+
+
+def _parser_error(err: pd.errors.ParserError, label: str, sep: str) -> DataError:
+    match = _PARSER_LINE.search(str(err))
+    if not match:
+        return DataError(f"not a readable CSV file: {err}", source=label)
+    expected, line, saw = (int(group) for group in match.groups())
+    return DataError(
+        f"a line has {saw} fields but the header has {expected}",
+        source=label,
+        rows=[line],
+        expected=f"{expected} fields separated by {sep!r} (quote values that contain {sep!r})",
+    )
+
+
+def _csv_line_numbers(text: str, frame: pd.DataFrame) -> np.ndarray:
+    """File line of each record: header is line 1; quoted values may span lines."""
+    n = len(frame)
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    first = 2 + sum(str(name).count("\n") for name in frame.columns)
+    if lines == n + first - 1:
+        return np.arange(first, n + first)
+    spans = np.zeros(n, dtype=np.int64)
+    for i in range(frame.shape[1]):
+        spans += frame.iloc[:, i].str.count("\n").to_numpy(dtype=np.int64)
+    before = np.concatenate(([0], np.cumsum(spans)[:-1]))
+    return first + np.arange(n) + before
+
+
+def _read_excel(path: Path, sheet: str | int | None, label: str) -> RawTable:
+    try:
+        raw = pd.read_excel(
+            path,
+            sheet_name=0 if sheet is None else sheet,
+            header=None,
+            dtype=object,
+            keep_default_na=False,
+            na_values=[],
+        )
+    except ImportError as err:
+        raise ConfigError(
+            f"{label}: cannot read this Excel format ({err}); save it as .xlsx"
+        ) from None
+    except ValueError as err:
+        if "orksheet" not in str(err):
+            raise DataError(f"not a readable Excel file: {err}", source=label) from None
+        names = pd.ExcelFile(path).sheet_names
+        raise ConfigError(
+            f"{label}: no sheet {sheet!r}; the workbook has {', '.join(map(repr, names))}"
+        ) from None
+    except Exception as err:  # openpyxl/zipfile raise many types for a damaged file
+        raise DataError(f"not a readable Excel file: {err}", source=label) from None
+    filled = ~_empty_rows(raw)
+    if not filled.any():
+        raise DataError("the sheet is empty", source=label, expected="a header row and rows")
+    top = int(np.argmax(filled))  # the header is the first row with anything in it
+    frame = raw.iloc[top + 1 :].reset_index(drop=True)
+    frame.columns = [_header(value) for value in raw.iloc[top]]
+    return _tidy(frame, np.arange(top + 2, top + 2 + len(frame)), label, [])
+
+
+def _header(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def _read_parquet(source: SourceConfig, label: str) -> RawTable:
+    path = source.path
+    assert path is not None
+    try:
+        if source.is_glob:
+            files = sorted(glob.glob(str(path)))
+            if not files:
+                raise ConfigError(f"{label}: no files match")
+            frame = pd.concat([pd.read_parquet(file) for file in files], ignore_index=True)
+        else:
+            frame = pd.read_parquet(path)
+    except (OSError, ValueError) as err:  # pyarrow's errors derive from these
+        raise DataError(f"not a readable Parquet file or folder: {err}", source=label) from None
+    return _records(frame, label)
+
+
+def _records(frame: pd.DataFrame, label: str) -> RawTable:
+    """Parquet and SQL rows are numbered as records, 1-based."""
+    frame.columns = [str(name) for name in frame.columns]
+    return RawTable(frame, np.arange(1, len(frame) + 1), label)
+
+
+def _tidy(frame: pd.DataFrame, rows: np.ndarray, label: str, notes: list[str]) -> RawTable:
+    """Drop lines with nothing in them and headerless empty columns; name other headerless ones."""
+    names = [str(name) for name in frame.columns]
+    keep = [i for i, name in enumerate(names) if name.strip() or not blank(frame.iloc[:, i]).all()]
+    if len(keep) < len(names):
+        frame = frame.iloc[:, keep]
+    frame.columns = [
+        names[i] if names[i].strip() else f"(column {i + 1} has no header)" for i in keep
+    ]
+    empty = _empty_rows(frame)
+    if empty.any():
+        skipped = rows[empty]
+        shown = ", ".join(str(row) for row in skipped[:5])
+        more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+        notes.append(f"{len(skipped)} empty line(s) skipped (row {shown}{more})")
+        frame = frame.loc[~empty].reset_index(drop=True)
+        rows = rows[~empty]
+    return RawTable(frame, rows, label, tuple(notes))
+
+
+def _empty_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Rows with nothing in any cell; only rows blank in the first column are looked at in full."""
+    if not frame.shape[1]:
+        return np.zeros(len(frame), dtype=bool)
+    empty = blank(frame.iloc[:, 0]).copy()  # arrow-backed results are read-only
+    for i in range(1, frame.shape[1]):
+        if not empty.any():
+            break
+        empty[empty] = blank(frame.iloc[empty, i])
+    return empty
+
+
+def blank(values: pd.Series) -> np.ndarray:
+    """True where a cell holds nothing (empty, spaces only, or missing)."""
+    missing = values.isna().to_numpy(dtype=bool)  # before astype: a None would become "None"
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        return missing | (values.astype("str").str.strip() == "").to_numpy(dtype=bool)
+    return missing  # numbers and dates are blank only when missing
+
+
+def _read_sql(source: SourceConfig) -> RawTable:
+    label = source.label
+    url, secrets = connect_url(source)
+    statement = (
+        sa.text(source.query)
+        if source.query is not None
+        else sa.select(sa.text("*")).select_from(table_clause(source.table or ""))
+    )
+    try:
+        engine = sa.create_engine(url, connect_args=connect_args(url, source.base_dir))
+    except (ImportError, sa.exc.NoSuchModuleError) as err:
+        message = scrub(str(err), secrets)
+        raise ConfigError(f"{label}: no database driver for this url ({message})") from None
+    try:
+        with engine.connect() as connection:
+            frame = pd.read_sql_query(statement, connection)
+    except (sa.exc.SQLAlchemyError, pd.errors.DatabaseError, duckdb.Error) as err:
+        raise DataError(
+            f"the database query failed: {scrub(driver_message(err), secrets)}", source=label
+        ) from None
+    finally:
+        engine.dispose()
+    return _records(frame, label)
+
+
+def connect_url(
+    source: SourceConfig, environ: Callable[[str], str | None] = os.environ.get
+) -> tuple[URL, list[str]]:
+    """The URL to connect with: placeholders expanded, a relative database file resolved.
+
+    Also returns the expanded values, so that error messages can be scrubbed of them.
+    """
+    secrets: list[str] = []
+
+    def expand(match: re.Match[str]) -> str:
+        value = environ(match.group(1))
+        if value is None:
+            raise ConfigError(
+                f"{source.label}: environment variable {match.group(1)} is not set "
+                "(the url refers to it as ${" + match.group(1) + "})"
+            )
+        secrets.append(value)
+        return value
+
+    text = PLACEHOLDER.sub(expand, source.url or MEMORY_DUCKDB)
+    try:
+        url = make_url(text)
+    except sa.exc.ArgumentError:
+        raise ConfigError(f"{source.label}: the expanded url is not a SQLAlchemy URL") from None
+    if url.password is not None:
+        secrets.append(str(url.password))
+    database = url.database
+    if url.get_backend_name() in FILE_DATABASES and is_file_database(database):
+        path = Path(database)
+        if not path.is_absolute() and source.base_dir is not None:
+            path = Path(source.base_dir) / path
+        if not path.is_file():
+            raise ConfigError(f"{source.label}: no database file {path.name!r}")
+        url = url.set(database=str(path))
+    return url, secrets
+
+
+def connect_args(url: URL, base_dir: Path | None) -> dict[str, object]:
+    """Read-only where the driver allows it; DuckDB looks for files in the config folder."""
+    if url.get_backend_name() != "duckdb":
+        return {}
+    args: dict[str, object] = {"read_only": is_file_database(url.database)}
+    if base_dir is not None:
+        args["config"] = {"file_search_path": str(base_dir)}
+    return args
+
+
+def table_clause(name: str) -> sa.TableClause:
+    schema, _, table = name.rpartition(".")
+    return sa.table(table, schema=schema or None)
+
+
+def driver_message(err: Exception) -> str:
+    """The driver's own message (pandas wraps SQLAlchemy's error, which wraps the driver's)."""
+    cause = err.__cause__ if isinstance(err, pd.errors.DatabaseError) and err.__cause__ else err
+    text = str(getattr(cause, "orig", None) or cause).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+def scrub(message: str, secrets: list[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret:
+            message = message.replace(secret, "***")
+    return message

@@ -1,0 +1,407 @@
+"""``sales-report evaluate``: how accurate is the default forecaster on a file of series?
+
+The file is a long CSV with ``unique_id, ds, y`` and optionally ``split`` (``train`` or ``test``).
+Without ``split`` the last ``--horizon`` quarters of each series are held out. The command fits
+the default forecaster (:mod:`~analysis.forecasting.forecaster`) on the training part, forecasts
+``--horizon``
+quarters, and compares with the held-out quarters: sMAPE, MASE, OWA against M4's Naive2, interval
+coverage and Winkler scores, overall and per series. It prints a table and, with ``--json``, writes
+every figure to a file; ``seconds`` is the wall time from reading the file to the scores (the
+interpreter's start-up, about 1 s, is not included).
+
+Wire it into the command line with ``add_parser(subparsers)``; the handler returns the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from analysis.core.errors import DataError, ParameterError, WorkbenchError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# numpy, pandas and the forecaster are imported when the command runs, so that adding this
+# command to ``sales-report`` does not slow down its other commands.
+
+REQUIRED = ("unique_id", "ds", "y")
+_SPLITS = ("train", "test")
+
+
+_DESCRIPTION = (
+    "Fit the default forecaster on the training part of each series, forecast the held-out "
+    "quarters and report sMAPE, MASE, OWA (against Naive2) and interval coverage."
+)
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``evaluate`` command to an ``argparse`` subparsers object (``cli.py``)."""
+    parser = subparsers.add_parser(
+        "evaluate",
+        help="backtest the default forecaster on a long CSV of series",
+        description=_DESCRIPTION,
+    )
+    _configure(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.forecasting.evaluate ...``: the command without ``sales-report``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.forecasting.evaluate", description=_DESCRIPTION
+    )
+    _configure(parser)
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except ParameterError as exc:
+        print(f"evaluate: error: {exc}", file=sys.stderr)
+        return 2
+    except WorkbenchError as exc:
+        print(f"evaluate: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--series",
+        type=Path,
+        required=True,
+        help="long CSV with unique_id, ds, y and optionally split (train/test)",
+    )
+    parser.add_argument(
+        "--horizon", type=int, required=True, help="quarters to forecast (and to hold out)"
+    )
+    parser.add_argument(
+        "--season-length", type=int, default=4, help="periods per year (default: 4)"
+    )
+    parser.add_argument(
+        "--level",
+        type=int,
+        nargs="+",
+        default=[80, 95],
+        help="interval levels in per cent (default: 80 95)",
+    )
+    parser.add_argument("--json", type=Path, default=None, help="write all figures to this file")
+    parser.add_argument(
+        "--jobs", type=int, default=-1, help="worker processes (default: one per core)"
+    )
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    """Run ``evaluate`` from parsed arguments; returns the exit code (0)."""
+    if args.horizon < 1:
+        raise ParameterError(f"--horizon must be at least 1, got {args.horizon}")
+    if args.season_length < 1:
+        raise ParameterError(f"--season-length must be at least 1, got {args.season_length}")
+    if any(not 0 < lev < 100 for lev in args.level):
+        raise ParameterError(f"--level takes percentages between 0 and 100, got {args.level}")
+    result = evaluate(
+        args.series,
+        args.horizon,
+        season_length=args.season_length,
+        level=tuple(args.level),
+        n_jobs=args.jobs,
+    )
+    print(format_table(result))
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(_clean(result), indent=2) + "\n", encoding="utf-8")
+        print(f"Written: {args.json}")
+    return 0
+
+
+def read_series(path: Path | str, horizon: int) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Training and test frames (``unique_id, ds, y``) from a long CSV, and notes on skipped series.
+
+    Raises :class:`DataError` naming the file, the column and the offending rows (header = row 1).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from analysis.data.validate import (  # the loader's rules for dates and numbers
+        parse_dates,
+        parse_numbers,
+    )
+
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise DataError("file not found", source=source, expected="a CSV file of series")
+    try:
+        raw = pd.read_csv(path, dtype={"unique_id": str, "split": str}, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read the CSV ({exc})", source=source) from exc
+    raw.columns = [str(c).strip() for c in raw.columns]
+    missing = [c for c in REQUIRED if c not in raw.columns]
+    if missing:
+        raise DataError(
+            f"missing column(s) {', '.join(missing)}",
+            source=source,
+            column=missing[0],
+            expected="columns unique_id, ds, y (and optionally split)",
+        )
+    if raw.empty:
+        raise DataError("no rows", source=source, expected="one row per series and quarter")
+    rows = np.arange(len(raw)) + 2  # as a spreadsheet shows them: header is row 1
+
+    ids = raw["unique_id"]
+    bad = ids.isna() | (ids.astype(str).str.strip() == "")
+    if bad.any():
+        raise DataError("empty series id", source=source, column="unique_id", rows=rows[bad])
+    ds = parse_dates(raw["ds"])
+    bad = ds.isna().to_numpy()
+    if bad.any():
+        raise DataError(
+            "dates cannot be read",
+            source=source,
+            column="ds",
+            rows=rows[bad],
+            expected="YYYY-MM-DD",
+        )
+    y = parse_numbers(raw["y"])
+    bad = y.isna().to_numpy()
+    if bad.any():
+        raise DataError(
+            "values missing or not numbers",
+            source=source,
+            column="y",
+            rows=rows[bad],
+            expected="a number (0 for a quarter without sales)",
+        )
+    frame = pd.DataFrame({"unique_id": ids.astype(str).str.strip(), "ds": ds, "y": y, "row": rows})
+    dup = frame.duplicated(["unique_id", "ds"], keep=False).to_numpy()
+    if dup.any():
+        raise DataError(
+            "the same series and quarter more than once",
+            source=source,
+            column="ds",
+            rows=rows[dup],
+            expected="one row per series and quarter",
+        )
+    if "split" in raw.columns:
+        split = raw["split"].astype(str).str.strip().str.lower()
+        bad = ~split.isin(_SPLITS).to_numpy()
+        if bad.any():
+            raise DataError(
+                "unknown split",
+                source=source,
+                column="split",
+                rows=rows[bad],
+                expected="train or test",
+            )
+        frame["split"] = split.to_numpy()
+    frame = frame.sort_values(["unique_id", "ds"], kind="stable", ignore_index=True)
+    _check_consecutive(frame, source)
+
+    notes: list[str] = []
+    if "split" in frame.columns:
+        train, test = _by_split(frame, horizon, source)
+    else:
+        size = frame.groupby("unique_id")["y"].transform("size")
+        position = frame.groupby("unique_id").cumcount()
+        short = frame.loc[size <= horizon, "unique_id"].unique()
+        if len(short):
+            shown = ", ".join(short[:5]) + (f" and {len(short) - 5} more" if len(short) > 5 else "")
+            notes.append(f"skipped {len(short)} series with {horizon} or fewer quarters: {shown}")
+        keep = size > horizon
+        train = frame.loc[keep & (position < size - horizon)]
+        test = frame.loc[keep & (position >= size - horizon)]
+    if train.empty:
+        raise DataError(
+            "no series long enough to hold out the horizon",
+            source=source,
+            expected=f"more than {horizon} quarters per series, or a split column",
+        )
+    cols = ["unique_id", "ds", "y"]
+    return train[cols].reset_index(drop=True), test[cols].reset_index(drop=True), notes
+
+
+def _check_consecutive(frame: pd.DataFrame, source: str) -> None:
+    """Every series in regular steps (the file's own frequency, quarterly in practice)."""
+    import pandas as pd
+
+    from analysis.forecasting.forecaster import infer_freq
+
+    ds = frame["ds"]
+    try:
+        freq = infer_freq(frame)
+    except DataError as exc:
+        raise DataError(str(exc), source=source) from exc
+    offset = pd.tseries.frequencies.to_offset(freq)
+    previous = ds.groupby(frame["unique_id"]).shift(1)
+    has_previous = previous.notna()
+    expected = previous[has_previous] + offset
+    bad_index = expected.index[expected.to_numpy() != ds[has_previous].to_numpy()]
+    if len(bad_index):
+        raise DataError(
+            f"quarters missing or irregular (the file's frequency is {freq})",
+            source=source,
+            column="ds",
+            rows=frame.loc[bad_index, "row"].to_numpy(),
+            expected="one row per quarter without gaps (0 for a quarter without sales)",
+        )
+
+
+def _by_split(frame: pd.DataFrame, horizon: int, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    train = frame.loc[frame["split"] == "train"]
+    test = frame.loc[frame["split"] == "test"]
+    last_train = train.groupby("unique_id")["ds"].max()
+    no_train = sorted(set(test["unique_id"]) - set(last_train.index))
+    if no_train:
+        rows = test.loc[test["unique_id"].isin(no_train), "row"].to_numpy()
+        raise DataError(
+            f"series {', '.join(no_train[:5])} have test rows but no train rows",
+            source=source,
+            column="split",
+            rows=rows,
+            expected="train rows before test rows",
+        )
+    early = test["ds"].to_numpy() <= last_train.reindex(test["unique_id"]).to_numpy()
+    if early.any():
+        raise DataError(
+            "test rows dated before the end of their series' training part",
+            source=source,
+            column="split",
+            rows=test.loc[early, "row"].to_numpy(),
+            expected="the test quarters after the train quarters",
+        )
+    counts = test.groupby("unique_id").size()
+    over = counts[counts > horizon]
+    if len(over):
+        rows = test.loc[test["unique_id"].isin(over.index), "row"].to_numpy()
+        raise DataError(
+            f"more test quarters than the horizon ({horizon}) in series "
+            f"{', '.join(map(str, over.index[:5]))}",
+            source=source,
+            column="split",
+            rows=rows,
+            expected=f"at most {horizon} test rows per series (--horizon)",
+        )
+    return train, test
+
+
+def evaluate(
+    path: Path | str,
+    horizon: int,
+    *,
+    season_length: int = 4,
+    level: tuple[int, ...] = (80, 95),
+    n_jobs: int = -1,
+) -> dict[str, Any]:
+    """Forecast the held-out part of every series in ``path`` and score it (see module doc)."""
+    import numpy as np
+
+    from analysis.forecasting import accuracy
+    from analysis.forecasting.forecaster import COMBINATION, fit_forecast, naive2
+
+    start = time.perf_counter()
+    train, test, notes = read_series(path, horizon)
+    try:
+        result = fit_forecast(
+            train, horizon, level=level, season_length=season_length, n_jobs=n_jobs
+        )
+    except DataError as exc:
+        raise DataError(str(exc), source=str(path)) from exc
+    fc = result.forecasts
+    bench = naive2(train, horizon, season_length=season_length)
+    per = accuracy.score(fc, test, train, season_length=season_length, level=level)
+    per_naive = accuracy.score(bench, test, train, season_length=season_length, level=())
+    seconds = time.perf_counter() - start
+
+    overall = accuracy.overall(per)
+    naive_overall = accuracy.overall(per_naive)
+    per = per.merge(
+        per_naive[["unique_id", "smape", "mase"]].rename(
+            columns={"smape": "smape_naive2", "mase": "mase_naive2"}
+        ),
+        on="unique_id",
+        how="left",
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per["owa"] = 0.5 * (per["smape"] / per["smape_naive2"] + per["mase"] / per["mase_naive2"])
+    labels = fc.drop_duplicates("unique_id").set_index("unique_id")[["model", "note"]]
+    per = per.join(labels, on="unique_id")
+    calibration = result.calibration
+    return {
+        "file": str(path),
+        "method": COMBINATION,
+        "horizon": horizon,
+        "season_length": season_length,
+        "series": len(per),
+        "smape": overall["smape"],
+        "mase": overall["mase"],
+        "owa": accuracy.owa(
+            overall["smape"], overall["mase"], naive_overall["smape"], naive_overall["mase"]
+        ),
+        "rmsse": overall["rmsse"],
+        "mape": overall["mape"],
+        "coverage": {str(lev): overall.get(f"coverage-{lev}") for lev in level},
+        "winkler": {str(lev): overall.get(f"winkler-{lev}") for lev in level},
+        "naive2": {"smape": naive_overall["smape"], "mase": naive_overall["mase"]},
+        "intervals": calibration.describe(),
+        "seconds": seconds,
+        "notes": notes,
+        "per_series": per.to_dict(orient="records"),
+    }
+
+
+def format_table(result: dict[str, Any]) -> str:
+    """The printed summary: overall figures against Naive2, then the series that needed notes."""
+    levels = list(result["coverage"])
+    header = f"{'method':<32}{'sMAPE':>8}{'MASE':>8}{'OWA':>7}" + "".join(
+        f"{'cov' + lev:>8}" for lev in levels
+    )
+    ours = (
+        f"{result['method']:<32}{result['smape']:>8.3f}{result['mase']:>8.3f}{result['owa']:>7.3f}"
+    )
+    ours += "".join(f"{_pct(result['coverage'][lev]):>8}" for lev in levels)
+    naive = f"{'Naive2':<32}{result['naive2']['smape']:>8.3f}{result['naive2']['mase']:>8.3f}"
+    naive += f"{1.0:>7.3f}"
+    lines = [
+        f"{result['file']}: {result['series']} series, horizon {result['horizon']}, "
+        f"season length {result['season_length']}",
+        header,
+        ours,
+        naive,
+        f"intervals: {result['intervals']}",
+        f"seconds: {result['seconds']:.1f}",
+    ]
+    lines += result["notes"]
+    noted = [r for r in result["per_series"] if r.get("note")]
+    if noted:
+        lines.append(f"{len(noted)} series with notes:")
+        lines += [f"  {r['unique_id']}: {r['model']}; {r['note']}" for r in noted[:20]]
+        if len(noted) > 20:
+            lines.append(f"  ... and {len(noted) - 20} more (see --json)")
+    return "\n".join(lines)
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None or not math.isfinite(value) else f"{value:.1%}"
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe: NaN and infinities become null, numpy scalars plain numbers."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

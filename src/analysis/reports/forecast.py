@@ -1,0 +1,235 @@
+"""The forecast report's numbers: coherent forecasts from the reviewed quarter, their track record,
+and the odds of next quarters' targets.
+
+Forecasts start after the reviewed quarter, from the quarters up to it that the data cover
+completely (a partial quarter is never fitted as if complete). Everything the forecast notebook
+shows comes from :func:`prepare`; ``forecast.csv`` is :meth:`Outlook.csv`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analysis.forecasting import cluster, ledger, reconcile, odds as target_odds
+from analysis.reports import present
+from analysis.core.errors import DataError, ParameterError
+from analysis.reports.overview import Review
+from analysis.data.series import Coverage
+
+#: Hierarchy levels shown and tracked in reports (the bottom level is forecast but not listed).
+REPORTED_LEVELS = ("total", "channel", "channel/product_line", "channel/region")
+#: Channels the report's table and fan charts show (with the total: eight panels); the rest are in
+#: forecast.csv.
+TOP_CHANNELS = 7
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """Reconciled forecasts of every series from the reviewed quarter, with their history."""
+
+    review: Review
+    hierarchy: reconcile.Hierarchy
+    forecasts: pd.DataFrame  # unique_id, level, ds, quarter, horizon, mean, lo-*, hi-*, model, note
+    method: str
+    levels: tuple[int, ...]
+    cluster: Any = None  # the Dask client the forecasts were fitted on, if any
+
+    @property
+    def origin(self) -> str:
+        return self.review.label
+
+    def csv(self) -> pd.DataFrame:
+        """``forecast.csv``: one row per series and future quarter (money in the data currency)."""
+        columns = ["quarter", "horizon", "level", "unique_id", "mean"]
+        for lev in self.levels:
+            columns += [f"lo-{lev}", f"hi-{lev}"]
+        out = self.forecasts.loc[self.forecasts["level"].isin(REPORTED_LEVELS), [*columns, "model"]]
+        return out.assign(method=self.method, origin=self.origin).reset_index(drop=True)
+
+    def for_ledger(self) -> pd.DataFrame:
+        """The rows the forecast ledger keeps (80 % and 95 % intervals)."""
+        frame = self.forecasts.loc[self.forecasts["level"].isin(REPORTED_LEVELS)]
+        renamed = frame.rename(
+            columns={"lo-80": "lo_80", "hi-80": "hi_80", "lo-95": "lo_95", "hi-95": "hi_95"}
+        )
+        return renamed[[c for c in ledger.COLUMNS if c in renamed.columns]]
+
+    def top_channels(self, n: int = TOP_CHANNELS) -> list[str]:
+        """The ``n`` channels with the most revenue in the last four quarters, largest first."""
+        frame = self.hierarchy.frame
+        channels = frame.loc[frame["level"] == "channel"]
+        recent = channels.loc[channels["ds"] >= channels["ds"].max() - pd.DateOffset(months=9)]
+        return list(recent.groupby("unique_id")["y"].sum().sort_values(ascending=False).index[:n])
+
+    def channel_table(self, top: int = TOP_CHANNELS) -> pd.DataFrame:
+        """Next quarters in total and per channel (the ``top`` largest; forecast.csv has all):
+        the forecast and its intervals."""
+        shown = ["Total", *self.top_channels(top)]
+        rows = self.forecasts.loc[
+            self.forecasts["level"].isin(("total", "channel"))
+            & self.forecasts["unique_id"].isin(shown)
+        ]
+        keep = ["unique_id", "quarter", "mean"] + [
+            f"{side}-{lev}" for lev in self.levels for side in ("lo", "hi")
+        ]
+        return rows[keep].rename(columns={"unique_id": "series"}).reset_index(drop=True)
+
+
+def shown_note(outlook: Outlook, top: int = TOP_CHANNELS) -> str:
+    """What the tables and charts leave out, or '' when they show every channel."""
+    channels = outlook.forecasts.loc[outlook.forecasts["level"] == "channel", "unique_id"].nunique()
+    if channels <= top:
+        return ""
+    return (
+        f"The table and charts show the {top} largest of {channels} channels by revenue in the "
+        "last four quarters; forecast.csv next to this report has every series."
+    )
+
+
+def prepare(
+    review: Review,
+    horizon: int = 4,
+    levels: Sequence[int] = (80, 95),
+    method: str = "mint_shrink",
+    n_jobs: int = -1,
+) -> Outlook:
+    """Forecast every series of the default hierarchy ``horizon`` quarters past the review."""
+    if method not in reconcile.METHODS:
+        raise ParameterError(
+            f"method must be one of {', '.join(reconcile.METHODS)}, got {method!r}"
+        )
+    if not 1 <= horizon <= 12:
+        raise ParameterError(f"horizon must be 1 to 12 quarters, got {horizon}")
+    levels = tuple(int(level) for level in levels)
+    if not levels or any(not 0 < level < 100 for level in levels):
+        raise ParameterError(f"levels must be percentages between 0 and 100, got {list(levels)}")
+    last = review.quarter
+    while review.coverage.is_partial(last):
+        last -= 1
+    end = review.calendar.end(last)
+    sales = review.dataset.sales
+    history = sales.loc[sales["date"] <= end]
+    if history.empty:
+        raise DataError(f"no complete quarter up to {review.label} to forecast from")
+    # History ends with the last complete quarter up to the review, whatever the data hold after.
+    coverage = Coverage(first=review.coverage.first, last=end)
+    hierarchy = reconcile.build(history, review.calendar, coverage=coverage)
+    # Many interval levels describe the whole forecast distribution, for the odds of targets;
+    # the report shows only the requested ones.
+    every = sorted(set(levels) | set(target_odds.DISTRIBUTION_LEVELS))
+    address = review.dataset.config.cluster
+    client = cluster.connect(address) if address else None
+    fc = reconcile.forecast_hierarchy(
+        hierarchy, horizon, methods=(method,), level=every, n_jobs=n_jobs, cluster=client
+    )
+    periods = fc["ds"].dt.to_period(review.calendar.freq)
+    fc["quarter"] = review.calendar.labels(periods)
+    fc["horizon"] = [(p - last).n for p in periods]
+    return Outlook(review, hierarchy, fc, method, levels, client)
+
+
+def headline(outlook: Outlook) -> str:
+    """One sentence on next quarter's company forecast with its 80 % (or first) interval.
+
+    E.g. "For 2026Q1 the forecast is ¥17.63 M (80% interval ¥16.43 M to ¥18.82 M), +10.7% on a
+    year earlier."
+    """
+    total = outlook.forecasts.loc[
+        (outlook.forecasts["level"] == "total") & (outlook.forecasts["horizon"] == 1)
+    ].iloc[0]
+    cur = outlook.review.currency
+    lev = 80 if 80 in outlook.levels else outlook.levels[0]
+    low, high = (present.money(total[f"{side}-{lev}"], cur, short=True) for side in ("lo", "hi"))
+    text = (
+        f"For {total['quarter']} the forecast is {present.money(total['mean'], cur, short=True)} "
+        f"({lev}% interval {low} to {high})"
+    )
+    year_ago = outlook.hierarchy.frame
+    prior = year_ago.loc[
+        (year_ago["unique_id"] == total["unique_id"])
+        & (year_ago["ds"] == total["ds"] - pd.DateOffset(years=1)),
+        "y",
+    ]
+    if len(prior) and prior.iloc[0] > 0:
+        change = total["mean"] / prior.iloc[0] - 1
+        text += f", {present.percent(change, signed=True)} on a year earlier"
+    return text + "."
+
+
+def method_note(outlook: Outlook) -> str:
+    """How the forecasts were made, in a manager's words."""
+    how = "MinT (shrinkage)" if outlook.method == "mint_shrink" else "bottom-up"
+    return (
+        "Each series is forecast by the mean of six statistical models: four exponential-"
+        "smoothing models (CES, Holt-Winters, and simple and automatic ETS on seasonally "
+        "adjusted data), a trend model (ARIMA) and a model learnt from all series together "
+        "(left out where there is too little history); intervals are calibrated on past "
+        f"forecast errors, and the levels are reconciled ({how}) so that channels add up to the "
+        "company total."
+    )
+
+
+def fan_title(outlook: Outlook) -> str:
+    intervals = " and ".join(f"{lev}%" for lev in outlook.levels)
+    return f"Forecast after {outlook.origin}, with {intervals} intervals"
+
+
+def odds(outlook: Outlook, probability: float = 0.7) -> pd.DataFrame:
+    """For each channel target in the forecast quarters: P(reaching it) and the supported target."""
+    if not 0 < probability < 1:
+        raise ParameterError(f"probability must be between 0 and 1, got {probability}")
+    targets = outlook.review.dataset.targets
+    if targets is None:
+        return pd.DataFrame()
+    extra = [c for c in targets.columns if c not in ("quarter", "channel", "target_revenue",
+                                                     "target_quantity")]  # fmt: skip
+    channel_targets = targets.loc[targets[extra].isna().all(axis=1)] if extra else targets
+    wanted = channel_targets.groupby(["quarter", "channel"], as_index=False)["target_revenue"].sum()
+    fc = outlook.forecasts.loc[outlook.forecasts["level"] == "channel"]
+    wanted = wanted.merge(
+        fc[["quarter", "unique_id", "ds"]].drop_duplicates(),
+        left_on=["quarter", "channel"],
+        right_on=["quarter", "unique_id"],
+    )
+    if wanted.empty:
+        return pd.DataFrame()
+    table = target_odds.odds(
+        fc, wanted.rename(columns={"target_revenue": "target"}), probability=probability
+    )
+    table = table.merge(wanted[["unique_id", "ds", "quarter"]], on=["unique_id", "ds"])
+    return table.rename(columns={"unique_id": "channel"})[
+        ["quarter", "channel", "target", "mean", "probability", "supported", "gap"]
+    ]
+
+
+def backtest(outlook: Outlook, horizon: int = 4, windows: int = 4) -> pd.DataFrame:
+    """Accuracy from rolling origins per level: base forecasts against the reconciled ones."""
+    scores, _ = reconcile.backtest_hierarchy(
+        outlook.hierarchy,
+        h=horizon,
+        n_windows=windows,
+        methods=reconcile.METHODS,
+        level=outlook.levels,
+        cluster=outlook.cluster,
+    )
+    return scores.loc[scores["level"].isin(REPORTED_LEVELS)].reset_index(drop=True)
+
+
+def track_record(outlook: Outlook, book: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Earlier forecasts (from the ledger) of quarters closed by now, against what was sold.
+
+    Returns accuracy per level and series (MAPE, bias, coverage) and one sentence on the trend.
+    """
+    actuals = outlook.hierarchy.frame.assign(
+        quarter=outlook.review.calendar.labels(
+            outlook.hierarchy.frame["ds"].dt.to_period(outlook.review.calendar.freq)
+        )
+    )
+    scored = ledger.accuracy(book, actuals, through=outlook.origin)
+    return ledger.summary(scored, ["level", "unique_id"]), ledger.trend(
+        scored.loc[scored["level"] == "total"]
+    )

@@ -1,0 +1,121 @@
+"""Numbers as a sales manager reads them: money in the configured currency, percentages, tables.
+
+Text from the data is always HTML-escaped, so a channel named ``<script>`` shows as text.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+if TYPE_CHECKING:
+    from analysis.data.load import Dataset
+
+_SYMBOLS = {"CNY": "¥", "RMB": "¥", "JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def symbol(currency: str) -> str:
+    """Currency sign for display; unknown codes are shown as the code and a space."""
+    return _SYMBOLS.get(currency.upper(), f"{currency} ")
+
+
+def money(value: float, currency: str, *, short: bool = False) -> str:
+    """``¥1,234,567`` or, with ``short``, ``¥1.23 M``; negatives as ``-¥1.2 M``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    sign = "-" if value < 0 else ""
+    amount = abs(value)
+    if short:
+        for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+            if amount >= size:
+                return f"{sign}{symbol(currency)}{amount / size:,.2f} {unit}"
+    return f"{sign}{symbol(currency)}{amount:,.0f}"
+
+
+def count(value: float) -> str:
+    """Units and other plain numbers: ``12,344``, or ``12,344.5`` when not whole."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def percent(value: float, *, signed: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:+.1%}" if signed else f"{value:.1%}"
+
+
+def table(
+    frame: pd.DataFrame,
+    currency: str,
+    *,
+    money_columns: Iterable[str] = (),
+    percent_columns: Iterable[str] = (),
+    signed_columns: Iterable[str] = (),
+    labels: Mapping[str, str] | None = None,
+    caption: str | None = None,
+) -> Styler:
+    """A formatted, escaped table for the report (index hidden, numbers right-aligned).
+
+    ``labels`` renames columns for the reader; the other arguments use the original names.
+    """
+    labels = dict(labels or {})
+    frame = frame.rename(columns=labels)
+    money_columns = [labels.get(c, c) for c in money_columns]
+    percent_columns = [labels.get(c, c) for c in percent_columns]
+    signed = {labels.get(c, c) for c in signed_columns}
+    styler = frame.style.hide(axis="index").format(escape="html", na_rep="–")
+    for col in money_columns:
+        styler = styler.format(
+            lambda v, s=col in signed: ("+" if s and v > 0 else "") + money(v, currency),
+            subset=[col],
+            na_rep="–",
+        )
+    for col in percent_columns:
+        styler = styler.format(
+            lambda v, s=col in signed: percent(v, signed=s), subset=[col], na_rep="–"
+        )
+    counts = [
+        c for c in frame.columns
+        if c not in money_columns and c not in percent_columns
+        and pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+    ]  # fmt: skip
+    if counts:
+        styler = styler.format(count, subset=counts, na_rep="–")
+    numeric = [*money_columns, *percent_columns, *counts]
+    if numeric:
+        styler = styler.set_properties(
+            subset=numeric, **{"text-align": "right", "white-space": "nowrap"}
+        )
+    if caption:
+        styler = styler.set_caption(caption)
+    return styler
+
+
+def paragraph(text: str) -> str:
+    """Plain text (which may quote names from the data) as an escaped HTML paragraph."""
+    return f"<p class='summary'>{html.escape(text)}</p>"
+
+
+def data_notes(dataset: Dataset) -> str:
+    """Row accounting of every source as an escaped HTML table: read, used, set aside and why."""
+    rows = []
+    for report in dataset.reports:
+        reasons = "; ".join(f"{reason}: {count:,}" for reason, count in report.rejected.items())
+        rows.append(
+            {
+                "source": report.source,
+                "rows read": f"{report.rows_read:,}",
+                "rows used": f"{report.rows_used:,}",
+                "rows set aside": f"{report.rows_read - report.rows_used:,}",
+                "reasons": reasons or "–",
+                "notes": "; ".join(report.notes) or "–",
+            }
+        )
+    frame = pd.DataFrame(rows)
+    return frame.to_html(index=False, escape=True, classes="data-notes", border=0)

@@ -1,0 +1,162 @@
+"""A quarter's target miss in one call, and its tidy long table (``target_miss.csv``).
+
+:func:`analyse` runs attainment (quarter and fiscal year to date), the price/volume/mix bridge, the
+drill-down and the narrative on the same inputs; :func:`long_table` flattens bridge and drill-down
+into one row per number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.targets.attainment import Attainment, attainment
+from analysis.targets.bridge import EFFECTS, MODES, Bridge, bridge
+from analysis.targets.drilldown import Drilldown, drilldown
+from analysis.core.errors import ParameterError
+from analysis.reports.narrative import narrative
+from analysis.core.quarters import FiscalCalendar
+from analysis.core.schema import SALES_DIMENSIONS
+from analysis.data.series import Coverage
+
+#: Measures of the long table, in order; they are all money.
+MEASURES = ("target", "actual", "gap", *EFFECTS)
+LONG_COLUMNS = ("quarter", "level", "channel", "dimension", "segment", "measure", "value", "cents")
+
+
+@dataclass(frozen=True)
+class TargetMiss:
+    """Everything the target-miss report shows for one quarter, from the same inputs."""
+
+    quarter: str
+    currency: str
+    attainment: Attainment
+    year_to_date: Attainment
+    bridge: Bridge
+    drilldown: Drilldown
+    narrative: str
+
+    @property
+    def long(self) -> pd.DataFrame:
+        return long_table(self.bridge, self.drilldown)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Every caveat of the parts, once each, in order."""
+        seen = dict.fromkeys([*self.attainment.notes, *self.bridge.notes, *self.drilldown.notes])
+        return tuple(seen)
+
+
+def analyse(
+    sales: pd.DataFrame,
+    targets: pd.DataFrame | None,
+    quarter: object,
+    *,
+    calendar: FiscalCalendar | None = None,
+    coverage: Coverage | None = None,
+    currency: str = "CNY",
+    baseline: str = "target",
+    segment: str = "product_line",
+    dims: Sequence[str] = ("region", "product_line"),
+) -> TargetMiss:
+    """Attainment, bridge, drill-down and narrative of ``quarter`` (see the modules for each).
+
+    ``baseline``, ``segment`` and ``dims`` usually come from a notebook's parameters: a value that
+    does not fit is a :class:`~analysis.core.errors.ParameterError` naming what would.
+    """
+    _check_options(sales, baseline, segment, dims)
+    calendar = calendar or FiscalCalendar()
+    coverage = coverage or Coverage.of(sales, calendar)
+    common = {"calendar": calendar, "coverage": coverage}
+    quarter_table = attainment(sales, targets, quarter, **common)
+    ytd = attainment(sales, targets, quarter, ytd=True, **common)
+    explained = bridge(sales, targets, quarter, baseline=baseline, segment=segment, **common)
+    drilled = drilldown(sales, targets, quarter, dims=dims, path=dims, **common)
+    return TargetMiss(
+        quarter=quarter_table.quarter,
+        currency=currency,
+        attainment=quarter_table,
+        year_to_date=ytd,
+        bridge=explained,
+        drilldown=drilled,
+        narrative=narrative(quarter_table, explained, drilled, currency),
+    )
+
+
+def analyse_review(
+    review,
+    *,
+    baseline: str = "target",
+    segment: str = "product_line",
+    dims: Sequence[str] = ("region", "product_line"),
+) -> TargetMiss:
+    """:func:`analyse` for an :class:`analysis.reports.overview.Review` (the notebooks' ``prepare()``)."""
+    dataset = review.dataset
+    return analyse(
+        dataset.sales,
+        dataset.targets,
+        review.quarter,
+        calendar=review.calendar,
+        coverage=review.coverage,
+        currency=dataset.config.currency,
+        baseline=baseline,
+        segment=segment,
+        dims=dims,
+    )
+
+
+def _check_options(sales: pd.DataFrame, baseline: str, segment: str, dims: Sequence[str]) -> None:
+    if baseline not in MODES:
+        raise ParameterError(f"baseline must be one of {', '.join(MODES)}, got {baseline!r}")
+    choices = [c for c in SALES_DIMENSIONS if c != "channel" and c in sales.columns]
+    for name, value in (("segment", segment), *(("drill_down", d) for d in dims)):
+        if value not in choices:
+            raise ParameterError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    if not dims:
+        raise ParameterError("drill_down needs at least one dimension, e.g. region")
+
+
+def long_table(bridge: Bridge, drilldown: Drilldown | None = None) -> pd.DataFrame:
+    """One row per number: ``quarter, level, channel, dimension, segment, measure, value, cents``.
+
+    - ``level``: ``total`` (``channel`` is ``Total``), ``channel`` or ``segment``;
+    - ``dimension`` / ``segment``: for segment rows the drill-down dimension (``region``,
+      ``product_line``) and its value; empty strings otherwise;
+    - ``measure``: ``target, actual, gap`` and the bridge effects ``growth_asked, volume,
+      channel_mix, product_mix, price, returns, untargeted`` (effects for total and channel rows
+      only; ``channel_mix`` is a total-level effect, 0 on channel rows);
+    - ``value``: the amount in the data's currency, ``cents`` the same in integer cents (exact).
+
+    Targets that do not exist (channels without target) have no row. Summing ``gap``, or all the
+    effects, over the channel rows gives the total gap exactly; each effect summed over channel
+    rows gives the total's (volume: total volume + channel mix); the segment rows of one
+    dimension add up to their channel's target, actual and gap.
+    """
+    frames = []
+    cents = bridge.cents
+    for level, rows in (("channel", cents.iloc[:-1]), ("total", cents.iloc[-1:])):
+        frame = rows.melt(id_vars=["channel"], value_vars=list(MEASURES), var_name="measure")
+        frame.insert(0, "level", level)
+        frames.append(frame.assign(dimension="", segment=""))
+    if drilldown is not None and not drilldown.cents.empty:
+        seg = drilldown.cents.melt(
+            id_vars=["channel", "dimension", "segment"],
+            value_vars=["target", "actual", "gap"],
+            var_name="measure",
+        )
+        seg.insert(0, "level", "segment")
+        frames.append(seg)
+    long = pd.concat(frames, ignore_index=True)
+    long = long.loc[long["value"].notna()].reset_index(drop=True)
+    long["cents"] = long["value"].astype("int64")
+    long["value"] = long["cents"].to_numpy(dtype="float64") / 100
+    long["quarter"] = bridge.quarter
+    long["segment"] = long["segment"].astype(str)
+    order = {m: i for i, m in enumerate(MEASURES)}
+    long["_m"] = long["measure"].map(order).astype(np.int64)
+    long["_l"] = long["level"].map({"total": 0, "channel": 1, "segment": 2})
+    long = long.sort_values(["_l", "channel", "dimension", "segment", "_m"], kind="stable")
+    return long[list(LONG_COLUMNS)].reset_index(drop=True)

@@ -1,0 +1,282 @@
+"""Charts of a target miss: waterfalls from target to actual, and attainment by channel.
+
+Readable in black and white: increases and decreases differ in hatch as well as colour, every bar
+has its value written on it, and the 100 % line is dashed. Names from the data are never read as
+TeX (``text.parse_math`` is off), and a font with Chinese glyphs is added as a fallback when one is
+installed (:func:`cjk_font` says which, or None so that the report can say so). Every function
+returns a Figure and never calls ``plt.show()``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from analysis.reports import present
+from analysis.targets.attainment import Attainment
+from analysis.targets.bridge import EFFECT_LABELS, EFFECTS, Bridge
+
+#: Font families with Chinese glyphs, most preferred first (sans-serif before serif).
+CJK_FAMILIES: tuple[str, ...] = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "Noto Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Heiti SC",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK KR",
+    "Source Han Sans",
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "SimSun",
+    "Arial Unicode MS",
+)
+#: File names of such fonts (for fonts installed after matplotlib built its font cache).
+_CJK_FILES = re.compile(
+    r"(notosanscjk|sourcehansans|notosanssc|wqy|wenquanyi|msyh|simhei|pingfang|hiragino"
+    r"|notoserifcjk|sourcehanserif|simsun)",
+    re.IGNORECASE,
+)
+
+_UP = {"color": "#9ecae1", "hatch": "///", "edgecolor": "black"}
+_DOWN = {"color": "#fc9272", "hatch": "\\\\\\", "edgecolor": "black"}
+_ENDS = {"color": "white", "hatch": "", "edgecolor": "black"}
+
+
+# --- fonts ---------------------------------------------------------------------------------------
+
+
+def pick_cjk_family(available: Iterable[str]) -> str | None:
+    """The preferred CJK family among ``available`` family names, or None."""
+    names = set(available)
+    for family in CJK_FAMILIES:
+        if family in names:
+            return family
+    others = sorted(n for n in names if "CJK" in n.upper())
+    return others[0] if others else None
+
+
+def cjk_font_files(paths: Iterable[str]) -> list[str]:
+    """Font files whose names mark them as CJK fonts: sans-serif before serif, regular first."""
+    found = [p for p in paths if _CJK_FILES.search(os.path.basename(p))]
+
+    def order(path: str) -> tuple[bool, bool, str]:
+        name = os.path.basename(path).lower()
+        return ("serif" in name, "bold" in name, path)
+
+    return sorted(found, key=order)
+
+
+def find_cjk_font(
+    available: Iterable[str] | None = None,
+    files: Iterable[str] | None = None,
+    register: Callable[[str], str | None] | None = None,
+) -> str | None:
+    """A font family with Chinese glyphs: from matplotlib's known fonts, else from font files.
+
+    ``available`` defaults to the families matplotlib knows, ``files`` to the system's font files;
+    ``register`` adds a file to matplotlib and returns its family name. Every CJK file is
+    registered (so that bold faces exist too); the first one that loads names the family.
+    """
+    if available is None:
+        available = {f.name for f in font_manager.fontManager.ttflist}
+    family = pick_cjk_family(available)
+    if family:
+        return family
+    if files is None:
+        files = font_manager.findSystemFonts()
+    register = register or _register
+    names = [register(path) for path in cjk_font_files(files)]
+    return next((name for name in names if name), None)
+
+
+def _register(path: str) -> str | None:
+    try:
+        font_manager.fontManager.addfont(path)
+        return font_manager.FontProperties(fname=path).get_name()
+    except (OSError, RuntimeError, ValueError):
+        return None
+
+
+@functools.cache
+def cjk_font() -> str | None:
+    """The CJK font used for chart text on this machine, or None when none is installed."""
+    return find_cjk_font()
+
+
+def use_style() -> str | None:
+    """Chart settings: ``$`` is text, and the CJK font (if any) backs up the default sans-serif.
+
+    Changes matplotlib's global rcParams (tick labels are drawn late, so a context would not
+    reach them): glyphs missing from the sans-serif font are taken from the CJK font. Returns the
+    CJK font family or None.
+    """
+    family = cjk_font()
+    mpl.rcParams.update(
+        {
+            "text.parse_math": False,
+            "font.family": ["sans-serif", family] if family else ["sans-serif"],
+        }
+    )
+    return family
+
+
+# --- charts --------------------------------------------------------------------------------------
+
+
+def waterfall(
+    start: tuple[str, float],
+    steps: Sequence[tuple[str, float]],
+    end: tuple[str, float],
+    *,
+    title: str,
+    currency: str,
+) -> Figure:
+    """Bars from ``start`` through the signed ``steps`` to ``end`` (``(label, value)`` pairs)."""
+    use_style()
+    labels = [start[0], *(s[0] for s in steps), end[0]]
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(labels) + 1.5), 4.4), layout="constrained")
+    level = start[1]
+    _bar(ax, 0, 0.0, start[1], _ENDS, present.money(start[1], currency, short=True))
+    for x, (_, value) in enumerate(steps, start=1):
+        style = _UP if value >= 0 else _DOWN
+        text = ("+" if value > 0 else "") + present.money(value, currency, short=True)
+        _bar(ax, x, level, value, style, text)
+        ax.plot([x - 1.4, x + 0.4], [level, level], color="black", linewidth=0.6, linestyle=":")
+        level += value
+    x = len(labels) - 1
+    ax.plot([x - 1.4, x - 0.4], [level, level], color="black", linewidth=0.6, linestyle=":")
+    _bar(ax, x, 0.0, end[1], _ENDS | {"hatch": "..."}, present.money(end[1], currency, short=True))
+    ax.set_xticks(range(len(labels)), [str(v) for v in labels], rotation=30, ha="right")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: present.money(v, currency, short=True)))
+    low = min(0.0, *np.cumsum([start[1], *(s[1] for s in steps)]), end[1])
+    high = max(0.0, *np.cumsum([start[1], *(s[1] for s in steps)]), end[1])
+    zoom = _zoom(start[1], end[1], steps)
+    if zoom is not None:
+        ax.set_ylim(*zoom)
+        ax.set_ylabel(f"axis starts at {present.money(zoom[0], currency, short=True)}", fontsize=8)
+    else:
+        ax.set_ylim(low - 0.08 * (high - low or 1), high + 0.08 * (high - low or 1))
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.set_title(title, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def _zoom(
+    start: float, end: float, steps: Sequence[tuple[str, float]]
+) -> tuple[float, float] | None:
+    """Y range that shows the steps when they are small against the totals (both ends > 0)."""
+    levels = np.cumsum([start, *(s[1] for s in steps)])
+    if start <= 0 or end <= 0 or levels.min() <= 0:
+        return None
+    low, high = float(min(levels.min(), end)), float(max(levels.max(), end))
+    span = high - low
+    if span <= 0 or low < 2 * span:
+        return None
+    return (low - 1.5 * span, high + 0.4 * span)
+
+
+def _bar(ax, x: float, bottom: float, value: float, style: dict, text: str) -> None:
+    ax.bar(x, value, bottom=bottom, width=0.8, linewidth=0.8, **style)
+    top = bottom + value
+    ax.annotate(
+        text,
+        (x, max(top, bottom) if value >= 0 else min(top, bottom)),
+        xytext=(0, 3 if value >= 0 else -3),
+        textcoords="offset points",
+        ha="center",
+        va="bottom" if value >= 0 else "top",
+        fontsize=8,
+    )
+
+
+def channel_waterfall(bridge: Bridge, currency: str, *, title: str | None = None) -> Figure:
+    """Total target -> each channel's gap -> total actual (channels without target marked)."""
+    table = bridge.table
+    channels, total = table.iloc[:-1], table.iloc[-1]
+    steps = [
+        (str(row["channel"]) + ("" if row["has_target"] else " (no target)"), float(row["gap"]))
+        for _, row in channels.iterrows()
+    ]
+    return waterfall(
+        ("Target", _value(total["target"])),
+        steps,
+        ("Actual", float(total["actual"])),
+        title=title or f"{bridge.quarter}: from target to actual by channel",
+        currency=currency,
+    )
+
+
+def effect_waterfall(
+    bridge: Bridge, currency: str, *, title: str | None = None, keep_zero: bool = False
+) -> Figure:
+    """Total target -> the effects (volume, mixes, price, returns, ...) -> total actual.
+
+    Effects that are exactly 0 (growth asked against the target, sales without target when every
+    channel has one) are left out unless ``keep_zero``.
+    """
+    total = bridge.table.iloc[-1]
+    steps = [(EFFECT_LABELS[e], float(total[e])) for e in EFFECTS if keep_zero or total[e] != 0]
+    return waterfall(
+        ("Target", _value(total["target"])),
+        steps,
+        ("Actual", float(total["actual"])),
+        title=title or f"{bridge.quarter}: from target to actual by effect",
+        currency=currency,
+    )
+
+
+def _value(amount: object) -> float:
+    return 0.0 if amount is None or amount != amount else float(amount)
+
+
+def attainment_bars(attainment: Attainment, *, title: str | None = None) -> Figure:
+    """Attainment % per channel and in total, with the 100 % line; untargeted channels listed."""
+    use_style()
+    table = attainment.table
+    table = table.loc[table["level"].isin(["channel", "total"])]
+    shown = table.loc[table["has_target"] & table["attainment"].notna()].iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(shown) + 1.6), layout="constrained")
+    values = shown["attainment"].to_numpy(dtype="float64")
+    for y, (value, is_total) in enumerate(zip(values, shown["level"] == "total", strict=True)):
+        style = dict(_UP if value >= 1 else _DOWN)
+        if is_total:
+            style |= {"linewidth": 1.8}
+        ax.barh(y, value, height=0.6, **({"linewidth": 0.8} | style))
+        ax.annotate(
+            present.percent(value),
+            (value, y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+        )
+    ax.axvline(1.0, color="black", linestyle="--", linewidth=1)
+    ax.set_yticks(range(len(shown)), [str(c) for c in shown["channel"]])
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    right = max([1.0, *values]) if len(values) else 1.0
+    ax.set_xlim(0, right * 1.15)
+    missing = table.loc[~table["has_target"], "channel"]
+    if len(missing):
+        ax.set_xlabel("No target: " + ", ".join(map(str, missing)), fontsize=8, loc="left")
+    ax.set_title(title or f"{attainment.period_label}: attainment of target", loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig

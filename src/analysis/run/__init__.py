@@ -1,0 +1,2 @@
+"""One quarter's run: parameters, notebook execution with papermill, HTML pages, publishing,
+manifest."""

@@ -1,0 +1,74 @@
+"""The package's shape: imports point down the layers."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "analysis"
+#: Lower number, lower layer; a module may import its own layer's subpackage or lower ones.
+LAYERS = {"core": 0, "data": 1, "targets": 2, "forecasting": 2, "reports": 3, "run": 4, "cli": 5}
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = path
+    return found
+
+
+def _imports(path: Path, name: str, known: set[str]) -> set[str]:
+    """Modules of the package that ``path`` imports, anywhere in the file (lazy imports too)."""
+    out = set()
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*up, base] if base else up)
+            targets = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        out |= {t for t in targets if t in known and t != name}
+    return out
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    known = set(modules)
+    return {name: _imports(path, name, known) for name, path in modules.items()}
+
+
+def _layer(name: str) -> str | None:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 else None
+
+
+def test_imports_point_down() -> None:
+    wrong = []
+    for name, imported in _graph().items():
+        mine = _layer(name)
+        if mine is None:  # analysis/__init__ names the public API of every layer
+            continue
+        for target in imported:
+            theirs = _layer(target)
+            if theirs is None or theirs == mine:
+                continue
+            if LAYERS[theirs] >= LAYERS[mine]:
+                wrong.append(f"{name} imports {target}")
+    assert not wrong, "\n".join(sorted(wrong))
+
+
+def test_the_checker_sees_a_cycle_and_an_upward_import(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("from analysis.run import runner\n")
+    found = _imports(tmp_path / "a.py", "analysis.core.a", {"analysis.run", "analysis.run.runner"})
+    assert found == {"analysis.run", "analysis.run.runner"}
+    (tmp_path / "b.py").write_text("from . import sibling\n")
+    assert _imports(tmp_path / "b.py", "analysis.data.b", {"analysis.data.sibling"}) == {
+        "analysis.data.sibling"
+    }
