@@ -15,7 +15,7 @@ from analysis.core.errors import ConfigError
 from analysis.data.config import sample_config_path
 from analysis.forecasting.forecaster import fit_forecast
 from analysis.reports import forecast as outlook
-from analysis.reports import overview
+from analysis.reports.review import prepare
 
 distributed = pytest.importorskip("distributed")
 
@@ -61,10 +61,10 @@ def test_config_naming_a_cluster_sends_the_report_forecasts_there(client, tmp_pa
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
 
-    review = overview.prepare(quarter="2025Q4", config=str(path))
+    review = prepare(quarter="2025Q4", config=str(path))
     remote = outlook.prepare(review, horizon=1)
     assert remote.cluster is not None
-    local = outlook.prepare(overview.prepare(quarter="2025Q4", config="sample"), horizon=1)
+    local = outlook.prepare(prepare(quarter="2025Q4", config="sample"), horizon=1)
     pd.testing.assert_frame_equal(remote.forecasts, local.forecasts)
 
 

@@ -33,9 +33,8 @@ def test_record_replaces_rows_of_the_same_origin(tmp_path):
     pd.testing.assert_frame_equal(ledger.read(path), again, check_dtype=False)
     with pytest.raises(ValueError, match="lack column"):
         ledger.record(path, "2025Q2", forecasts(2, {"OEM": [1]}).drop(columns="mean"), "x")
-    # intervals a run did not make stay empty; forecast.csv's "lo-80" names are accepted
+    # intervals a run did not make stay empty
     partial = forecasts(2, {"OEM": [1.0]}).drop(columns=["lo_95", "hi_95"])
-    partial = partial.rename(columns={"lo_80": "lo-80", "hi_80": "hi-80"})
     book = ledger.record(path, "2025Q2", partial, "x")
     row = book.loc[book["origin"] == "2025Q2"].iloc[0]
     assert row["lo_80"] == 0.9 and pd.isna(row["lo_95"])

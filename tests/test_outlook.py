@@ -10,12 +10,13 @@ import pytest
 from analysis.core.errors import ParameterError
 from analysis.reports import forecast as outlook
 from analysis.reports import overview
+from analysis.reports.review import prepare
 
 
 @pytest.fixture(scope="module")
 def from_q2():
     """Forecasts made after 2025Q2, although the data run to 2025Q4."""
-    return outlook.prepare(overview.prepare("2025Q2"), horizon=3, levels=(80, 95))
+    return outlook.prepare(prepare("2025Q2"), horizon=3, levels=(80, 95))
 
 
 def test_forecasts_start_after_the_reviewed_quarter(from_q2):
@@ -57,13 +58,19 @@ def test_odds_of_targets_in_the_forecast_quarters(from_q2):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"method": "magic"}, "method must be one of bottom_up, mint_shrink"),
-        ({"horizon": 0}, "horizon must be 1 to 12"),
-        ({"levels": (80, 120)}, "levels must be percentages"),
+        (
+            {"method": "magic"},
+            "parameter method: 'magic' is not allowed; one of bottom_up, mint_shrink",
+        ),
+        ({"horizon": 0}, "parameter horizon: 0 is not allowed; a whole number from 1 to 12"),
+        (
+            {"levels": (80, 120)},
+            "parameter levels: 120 is not allowed; a comma-separated list: whole numbers between 0",
+        ),
     ],
 )
 def test_parameters_are_checked(kwargs, message):
-    review = overview.prepare("2025Q2")
+    review = prepare("2025Q2")
     with pytest.raises(ParameterError, match=message):
         outlook.prepare(review, **kwargs)
 

@@ -260,7 +260,7 @@ def test_reports_read_day_sums_as_they_read_lines(both_ways) -> None:
     from analysis.data.series import Coverage
     from analysis.forecasting import reconcile
     from analysis.reports import overview, target_miss
-    from analysis.reports.overview import Review
+    from analysis.reports.review import Review
     from analysis.targets import phasing
 
     lines, summed = both_ways

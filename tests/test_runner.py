@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.core.errors import ParameterError, RunError
-from analysis.run import params
+from analysis.core.errors import RunError
+from analysis.data.load import load
+from analysis.run import runner as runner_module
 from analysis.run.publish import quarter_lock
 from analysis.run.runner import REPORTS, Report, run
 
@@ -105,8 +106,17 @@ def test_failed_notebook_keeps_last_good_report(published, tmp_path):
     nbformat.write(nb, broken)
     with pytest.raises(
         RunError, match=r"broken.ipynb failed in cell \d+: ValueError: bad data in row 7"
-    ):
+    ) as caught:
         run("2025Q4", out=published, reports=[Report("broken", "Broken", folder=tmp_path)])
+    error = caught.value
+    assert (error.notebook, error.ename, error.evalue) == (
+        "broken.ipynb", "ValueError", "bad data in row 7"
+    )  # fmt: skip
+    # the failing cell is the last one executed; papermill's injected-parameters cell counts too
+    assert error.cell == len([c for c in nb.cells if c.cell_type == "code"]) + 1
+    logs = [p.read_text(encoding="utf-8") for p in (published / "logs").glob("2025Q4-*.log")]
+    failed_log = next(text for text in logs if "bad data in row 7" in text)
+    assert "broken.ipynb traceback:" in failed_log and "raise ValueError" in failed_log
     after = {p.name: p.read_bytes() for p in (published / "2025Q4").iterdir()}
     assert after == before
     failed = list((published / ".failed").glob("2025Q4-*/broken.ipynb"))
@@ -161,17 +171,39 @@ def test_unknown_and_ill_typed_parameters_stop_before_any_work(tmp_path, capsys)
     assert main(["run", "--out", str(tmp_path), "-p", "horizn=8"]) == 2
     assert "unknown parameter horizn" in capsys.readouterr().err
     assert main(["run", "--out", str(tmp_path), "-p", "horizon=eight"]) == 2
-    assert "parameter horizon must be int, got 'eight'" in capsys.readouterr().err
+    assert "parameter horizon: 'eight' is not allowed; a whole number" in capsys.readouterr().err
     assert main(["run", "--out", str(tmp_path), "-p", "oops"]) == 2
     assert "NAME=VALUE" in capsys.readouterr().err
     assert not (tmp_path / ".staging").exists()
 
 
-def test_parameters_are_typed_from_the_parameters_cell():
-    notebook = REPORTS[0].notebook
-    assert params.coerce(params.declared(notebook), {"quarter": "2024"}) == {"quarter": "2024"}
-    with pytest.raises(ParameterError, match="unknown parameter"):
-        params.coerce(params.declared(notebook), {"nope": "1"})
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("quarter=2020Q1", "parameter quarter is set by the run itself"),
+        ("config=/etc/passwd", "parameter config is set by the run itself"),
+        ("output_dir=/tmp", "parameter output_dir is set by the run itself"),
+        ("snapshot=x", "parameter snapshot is set by the run itself"),
+        ("ledger=x.csv", "parameter ledger is set by the run itself"),
+        ("method=evil", "parameter method: 'evil' is not allowed; one of bottom_up, mint_shrink"),
+        ("horizon=-1", "parameter horizon: -1 is not allowed; a whole number from 1 to 12"),
+        ("levels=abc", "parameter levels: 'abc' is not allowed; a comma-separated list"),
+        ("baseline=budget", "parameter baseline: 'budget' is not allowed; one of target"),
+        (
+            "drill_down=region,colour",
+            "parameter drill_down: 'colour' is not allowed; a comma-separated list: one or more of",
+        ),
+    ],
+)
+def test_parameters_outside_the_contract_exit_2_before_any_notebook(
+    tmp_path, capsys, monkeypatch, given, message
+):
+    loads = []
+    monkeypatch.setattr(runner_module, "load", lambda *a, **k: loads.append(a))
+    assert main(["run", "--out", str(tmp_path), "-p", given]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert not loads and not (tmp_path / ".staging").exists()
 
 
 def test_timeout_fails_the_run(tmp_path):
@@ -235,8 +267,8 @@ def test_forecast_report_and_csv(published):
     assert set(out["quarter"]) == {"2026Q1", "2026Q2", "2026Q3", "2026Q4"}
     sums = out.groupby(["quarter", "level"])["mean"].sum().unstack("level")
     assert (sums["channel"] - sums["total"]).abs().max() < 0.01
-    assert ((out["lo-95"] <= out["lo-80"]) & (out["lo-80"] <= out["mean"])).all()
-    assert (out["mean"] <= out["hi-80"]).all() and (out["hi-80"] <= out["hi-95"]).all()
+    assert ((out["lo_95"] <= out["lo_80"]) & (out["lo_80"] <= out["mean"])).all()
+    assert (out["mean"] <= out["hi_80"]).all() and (out["hi_80"] <= out["hi_95"]).all()
     book = pd.read_csv(published / "forecast_ledger.csv", dtype=str)
     assert set(book["origin"]) == {"2025Q4"} and len(book) == len(out)
 
@@ -250,3 +282,27 @@ def test_later_reports_score_earlier_forecasts(tmp_path):
     assert "Too few closed quarters (1)" in text  # one origin (2025Q2) has closed quarters
     book = pd.read_csv(tmp_path / "forecast_ledger.csv", dtype=str)
     assert sorted(book["origin"].unique()) == ["2025Q2", "2025Q4"]
+
+
+def test_a_run_loads_the_data_once(tmp_path, monkeypatch):
+    """The runner loads and validates once; every notebook reads its snapshot. The proof: the
+    sales file is gone once the snapshot is written, and the run still publishes."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "sample", data)
+    loads, write = [], runner_module.snapshot.write
+
+    def counted(config):
+        loads.append(config)
+        return load(config)
+
+    def write_then_remove(dataset, folder):
+        (data / "sales_lines.csv").unlink()
+        return write(dataset, folder)
+
+    monkeypatch.setattr(runner_module, "load", counted)
+    monkeypatch.setattr(runner_module.snapshot, "write", write_then_remove)
+    result = run("2025Q4", config=data / "config.yaml", out=tmp_path / "out", reports=REPORTS[:2])
+    assert len(loads) == 1 and not (data / "sales_lines.csv").exists()
+    text = re.sub(r"<[^>]+>", " ", (result.folder / "overview.html").read_text(encoding="utf-8"))
+    assert "Revenue in 2025Q4 was ¥23.67 M" in text and "46,649 rows read" in text
+    assert list((tmp_path / "out" / ".staging").iterdir()) == []

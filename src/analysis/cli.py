@@ -23,6 +23,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    for handler in logging.getLogger().handlers:  # tracebacks go to the run log, not the terminal
+        handler.addFilter(lambda record: not getattr(record, "file_only", False))
     try:
         return args.handler(args)
     except ParameterError as exc:

@@ -51,8 +51,24 @@ class DataError(WorkbenchError):
 
 
 class ParameterError(WorkbenchError):
-    """A report parameter is unknown or of the wrong type."""
+    """A report parameter is unknown, set by the run itself, or not an allowed value."""
 
 
 class RunError(WorkbenchError):
-    """A report notebook failed; names the notebook, the cell and the cause."""
+    """A run failed: a notebook (``notebook``, ``cell``, the exception's ``ename`` and
+    ``evalue``), or the run could not start or publish."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        notebook: str | None = None,
+        cell: int | None = None,
+        ename: str | None = None,
+        evalue: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.notebook = notebook
+        self.cell = cell
+        self.ename = ename
+        self.evalue = evalue

@@ -46,19 +46,27 @@ def record(path: Path, origin: str, forecasts: pd.DataFrame, recorded: str) -> p
     """Replace the rows of ``origin`` by ``forecasts`` and write the ledger atomically.
 
     ``forecasts`` has ``unique_id, level, quarter, horizon, mean, model`` and, where the run made
-    them, ``lo-80, hi-80, lo-95, hi-95`` (kept empty otherwise). Returns the new ledger.
+    them, ``lo_80, hi_80, lo_95, hi_95`` (kept empty otherwise). Returns the new ledger.
     """
     required = ("unique_id", "level", "quarter", "horizon", "mean", "model")
     missing = [c for c in required if c not in forecasts]
     if missing:
         raise ValueError(f"forecasts lack column(s) {', '.join(missing)}")
-    rows = forecasts.rename(columns=lambda c: c.replace("-", "_")).assign(
-        origin=origin, recorded=recorded
-    )
+    rows = forecasts.assign(origin=origin, recorded=recorded)
     rows = rows.reindex(columns=list(COLUMNS))
+    return _replace(path, rows)
+
+
+def merge(path: Path, filed: Path) -> pd.DataFrame:
+    """Replace the rows of every origin in the ledger file ``filed`` (a run's own, see
+    :func:`record`) by its rows, in the ledger at ``path``; returns the new ledger."""
+    return _replace(path, read(filed))
+
+
+def _replace(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
     with _locked(path):
         kept = read(path)
-        kept = kept.loc[kept["origin"] != origin]
+        kept = kept.loc[~kept["origin"].isin(rows["origin"].unique())]
         ledger = pd.concat([kept, rows], ignore_index=True) if len(kept) else rows
         ledger = ledger.sort_values(["origin", "level", "unique_id", "quarter"], ignore_index=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -3,13 +3,16 @@ and the odds of next quarters' targets.
 
 Forecasts start after the reviewed quarter, from the quarters up to it that the data cover
 completely (a partial quarter is never fitted as if complete). Everything the forecast notebook
-shows comes from :func:`prepare`; ``forecast.csv`` is :meth:`Outlook.csv`.
+shows comes from :func:`prepare`; ``forecast.csv`` is :meth:`Outlook.write`, the ledger's rows
+:meth:`Outlook.record`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -17,8 +20,34 @@ import pandas as pd
 from analysis.forecasting import cluster, ledger, reconcile, odds as target_odds
 from analysis.reports import present
 from analysis.core.errors import DataError, ParameterError
-from analysis.reports.overview import Review
+from analysis.core.parameters import Parameter
+from analysis.reports.review import COMMON, Review
 from analysis.data.series import Coverage
+
+#: The forecast notebook's parameters.
+PARAMETERS = (
+    *COMMON,
+    Parameter("horizon", int, "quarters ahead", low=1, high=12),
+    Parameter(
+        "levels", list, "prediction interval levels, in percent",
+        item=int, low=0, high=100, open_bounds=True,
+    ),
+    Parameter(
+        "method", str, "reconciliation across the hierarchy", choices=tuple(reconcile.METHODS)
+    ),
+    Parameter(
+        "probability", float, "confidence for the target the forecast supports",
+        low=0, high=1, open_bounds=True,
+    ),
+    Parameter("backtest_windows", int, "rolling origins for the accuracy table", low=1, high=12),
+    Parameter("output_dir", str, "folder for forecast.csv, empty to write nothing", run_owned=True),
+    Parameter("ledger", str, "forecast ledger of earlier runs (CSV), empty if none", run_owned=True),
+    Parameter(
+        "record_to", str, "ledger file this run's forecasts are filed in, empty for none",
+        run_owned=True,
+    ),
+)  # fmt: skip
+_CONTRACT = {p.name: p for p in PARAMETERS}
 
 #: Hierarchy levels shown and tracked in reports (the bottom level is forecast but not listed).
 REPORTED_LEVELS = ("total", "channel", "channel/product_line", "channel/region")
@@ -43,20 +72,34 @@ class Outlook:
         return self.review.label
 
     def csv(self) -> pd.DataFrame:
-        """``forecast.csv``: one row per series and future quarter (money in the data currency)."""
+        """``forecast.csv``: one row per series and future quarter (money in the data currency),
+        with the intervals named as the ledger names them (``lo_80``)."""
         columns = ["quarter", "horizon", "level", "unique_id", "mean"]
         for lev in self.levels:
             columns += [f"lo-{lev}", f"hi-{lev}"]
         out = self.forecasts.loc[self.forecasts["level"].isin(REPORTED_LEVELS), [*columns, "model"]]
+        out = out.rename(columns=_file_spelling)
         return out.assign(method=self.method, origin=self.origin).reset_index(drop=True)
 
-    def for_ledger(self) -> pd.DataFrame:
-        """The rows the forecast ledger keeps (80 % and 95 % intervals)."""
+    def write(self, folder: Path) -> Path:
+        """Write ``forecast.csv`` into ``folder``, after checking that channels add up to the
+        total in every quarter."""
+        out = self.csv()
+        by_quarter = out.groupby(["level", "quarter"])["mean"].sum().unstack("level")
+        gap = (by_quarter["channel"] - by_quarter["total"]).abs()
+        if not (gap <= 1e-6 * by_quarter["total"].abs() + 0.01).all():
+            raise AssertionError(f"channel forecasts do not add up to the total: {gap.max()}")
+        path = Path(folder) / "forecast.csv"
+        out.to_csv(path, index=False)
+        return path
+
+    def record(self, book: Path, recorded: str | None = None) -> None:
+        """File this run's forecasts (80 % and 95 % intervals) in the ledger ``book``, stamped
+        ``recorded`` (default: now)."""
+        recorded = recorded or datetime.now().isoformat(timespec="seconds")
         frame = self.forecasts.loc[self.forecasts["level"].isin(REPORTED_LEVELS)]
-        renamed = frame.rename(
-            columns={"lo-80": "lo_80", "hi-80": "hi_80", "lo-95": "lo_95", "hi-95": "hi_95"}
-        )
-        return renamed[[c for c in ledger.COLUMNS if c in renamed.columns]]
+        rows = frame.rename(columns=_file_spelling)
+        ledger.record(Path(book), self.origin, rows[[c for c in ledger.COLUMNS if c in rows]], recorded)
 
     def top_channels(self, n: int = TOP_CHANNELS) -> list[str]:
         """The ``n`` channels with the most revenue in the last four quarters, largest first."""
@@ -79,6 +122,11 @@ class Outlook:
         return rows[keep].rename(columns={"unique_id": "series"}).reset_index(drop=True)
 
 
+def _file_spelling(column: str) -> str:
+    """Interval columns as files name them: ``lo-80`` (statsforecast's spelling) is ``lo_80``."""
+    return column.replace("-", "_") if column[:3] in ("lo-", "hi-") else column
+
+
 def shown_note(outlook: Outlook, top: int = TOP_CHANNELS) -> str:
     """What the tables and charts leave out, or '' when they show every channel."""
     channels = outlook.forecasts.loc[outlook.forecasts["level"] == "channel", "unique_id"].nunique()
@@ -98,15 +146,9 @@ def prepare(
     n_jobs: int = -1,
 ) -> Outlook:
     """Forecast every series of the default hierarchy ``horizon`` quarters past the review."""
-    if method not in reconcile.METHODS:
-        raise ParameterError(
-            f"method must be one of {', '.join(reconcile.METHODS)}, got {method!r}"
-        )
-    if not 1 <= horizon <= 12:
-        raise ParameterError(f"horizon must be 1 to 12 quarters, got {horizon}")
-    levels = tuple(int(level) for level in levels)
-    if not levels or any(not 0 < level < 100 for level in levels):
-        raise ParameterError(f"levels must be percentages between 0 and 100, got {list(levels)}")
+    _CONTRACT["method"].check(method)
+    _CONTRACT["horizon"].check(horizon)
+    levels = tuple(_CONTRACT["levels"].check(list(levels)))
     last = review.quarter
     while review.coverage.is_partial(last):
         last -= 1
@@ -180,8 +222,7 @@ def fan_title(outlook: Outlook) -> str:
 
 def odds(outlook: Outlook, probability: float = 0.7) -> pd.DataFrame:
     """For each channel target in the forecast quarters: P(reaching it) and the supported target."""
-    if not 0 < probability < 1:
-        raise ParameterError(f"probability must be between 0 and 1, got {probability}")
+    _CONTRACT["probability"].check(probability)
     targets = outlook.review.dataset.targets
     if targets is None:
         return pd.DataFrame()
@@ -208,6 +249,7 @@ def odds(outlook: Outlook, probability: float = 0.7) -> pd.DataFrame:
 
 def backtest(outlook: Outlook, horizon: int = 4, windows: int = 4) -> pd.DataFrame:
     """Accuracy from rolling origins per level: base forecasts against the reconciled ones."""
+    _CONTRACT["backtest_windows"].check(windows)
     scores, _ = reconcile.backtest_hierarchy(
         outlook.hierarchy,
         h=horizon,

@@ -1,81 +1,19 @@
 """The quarterly overview: a quarter's revenue by channel and product line against a year earlier.
 
-Pure functions of a loaded :class:`~analysis.data.load.Dataset`, so that the notebook only displays.
+Pure functions of a :class:`~analysis.reports.review.Review`, so that the notebook only displays.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
+from analysis.data.series import quarterly
 from analysis.reports import present
-from analysis.core.errors import DataError, ParameterError
-from analysis.data.load import Dataset, load
-from analysis.core.quarters import FiscalCalendar
-from analysis.data.series import Coverage, latest_complete_quarter, quarterly
+from analysis.reports.review import COMMON, Review
+from analysis.targets.attainment import attainment
 
-
-@dataclass(frozen=True)
-class Review:
-    """Everything a review of one quarter needs: the data, its calendar and the quarter."""
-
-    dataset: Dataset
-    calendar: FiscalCalendar
-    coverage: Coverage
-    quarter: pd.Period
-
-    @property
-    def label(self) -> str:
-        return self.calendar.label(self.quarter)
-
-    @property
-    def prior_label(self) -> str:
-        return self.calendar.label(self.quarter - 4)
-
-    @property
-    def currency(self) -> str:
-        return self.dataset.config.currency
-
-    @property
-    def partial(self) -> bool:
-        return self.coverage.is_partial(self.quarter)
-
-
-def prepare(quarter: str = "latest", config: str = "sample") -> Review:
-    """Check the notebook parameters, load the data and fix the quarter to review.
-
-    ``quarter`` is a label such as ``2025Q4`` or ``latest`` (the latest complete quarter);
-    ``config`` a YAML run configuration, or ``sample`` for the bundled sample data.
-    """
-    if not isinstance(quarter, str):
-        raise ParameterError(f"quarter must be a string such as '2025Q4', got {quarter!r}")
-    if not isinstance(config, str):
-        raise ParameterError(f"config must be a path string, got {config!r}")
-    dataset = load(None if config.strip() in ("", "sample") else config)
-    calendar = dataset.config.calendar
-    coverage = Coverage.of(dataset.sales, dataset.config.calendar, dataset.config.data_through)
-    period = resolve_quarter(quarter, calendar, coverage)
-    return Review(dataset=dataset, calendar=calendar, coverage=coverage, quarter=period)
-
-
-def resolve_quarter(quarter: str, calendar: FiscalCalendar, coverage: Coverage) -> pd.Period:
-    """``latest`` or a label, checked against what the data cover."""
-    if quarter.strip().lower() == "latest":
-        try:
-            return latest_complete_quarter(coverage, calendar)
-        except ValueError as exc:
-            raise DataError(str(exc)) from None
-    try:
-        period = calendar.parse(quarter)
-    except ValueError as exc:
-        raise ParameterError(str(exc)) from None
-    if period.end_time < coverage.first or period.start_time > coverage.last:
-        raise ParameterError(
-            f"quarter {calendar.label(period)} is outside the sales data "
-            f"({coverage.first:%Y-%m-%d} to {coverage.last:%Y-%m-%d})"
-        )
-    return period
+#: The overview notebook's parameters.
+PARAMETERS = COMMON
 
 
 def revenue_by(review: Review, by: str) -> pd.DataFrame:
@@ -184,11 +122,17 @@ def summary(review: Review) -> dict[str, str]:
         "attainment": "–",
         "headline": headline(review, table),
     }
-    targets = review.dataset.targets
-    if targets is not None:
-        target = targets.loc[targets["quarter"] == review.label, "target_revenue"].sum()
-        if target > 0:
-            figures["attainment"] = present.percent(total["revenue"] / target)
+    if review.dataset.targets is not None:
+        # the target report's own figure: attainment of the total row
+        total_row = attainment(
+            review.dataset.sales,
+            review.dataset.targets,
+            review.quarter,
+            calendar=review.calendar,
+            coverage=review.coverage,
+        ).table.iloc[-1]
+        if pd.notna(total_row["attainment"]):
+            figures["attainment"] = present.percent(total_row["attainment"])
     if review.partial:
         figures["revenue"] += " (partial)"
     return figures

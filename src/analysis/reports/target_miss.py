@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,10 +18,26 @@ from analysis.targets.attainment import Attainment, attainment
 from analysis.targets.bridge import EFFECTS, MODES, Bridge, bridge
 from analysis.targets.drilldown import Drilldown, drilldown
 from analysis.core.errors import ParameterError
+from analysis.core.parameters import Parameter
+from analysis.reports.review import COMMON
 from analysis.reports.narrative import narrative
 from analysis.core.quarters import FiscalCalendar
 from analysis.core.schema import SALES_DIMENSIONS
 from analysis.data.series import Coverage
+
+#: Dimensions a channel's gap can be split by (the data must carry them).
+SEGMENTS = tuple(d for d in SALES_DIMENSIONS if d != "channel")
+#: The target-miss notebook's parameters.
+PARAMETERS = (
+    *COMMON,
+    Parameter("baseline", str, "what the bridge compares with", choices=MODES),
+    Parameter("segment", str, "mix inside a channel", choices=SEGMENTS),
+    Parameter("drill_down", list, "dimensions to drill into, in order", item=str, choices=SEGMENTS),
+    Parameter(
+        "output_dir", str, "folder for target_miss.csv, empty to write nothing", run_owned=True
+    ),
+)
+_CONTRACT = {p.name: p for p in PARAMETERS}
 
 #: Measures of the long table, in order; they are all money.
 MEASURES = ("target", "actual", "gap", *EFFECTS)
@@ -42,6 +59,18 @@ class TargetMiss:
     @property
     def long(self) -> pd.DataFrame:
         return long_table(self.bridge, self.drilldown)
+
+    def write(self, folder: Path) -> Path:
+        """Write ``target_miss.csv`` into ``folder``, after checking that the channels' gaps add
+        up to the total gap to the cent."""
+        long = self.long
+        channel_gaps = long.query("level == 'channel' and measure == 'gap'")["cents"].sum()
+        total_gap = long.query("level == 'total' and measure == 'gap'")["cents"].sum()
+        if channel_gaps != total_gap:
+            raise AssertionError(f"channel gaps {channel_gaps} != total gap {total_gap} (cents)")
+        path = Path(folder) / "target_miss.csv"
+        long.to_csv(path, index=False)
+        return path
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -93,7 +122,7 @@ def analyse_review(
     segment: str = "product_line",
     dims: Sequence[str] = ("region", "product_line"),
 ) -> TargetMiss:
-    """:func:`analyse` for an :class:`analysis.reports.overview.Review` (the notebooks' ``prepare()``)."""
+    """:func:`analyse` for an :class:`~analysis.reports.review.Review` (the notebooks' ``prepare()``)."""
     dataset = review.dataset
     return analyse(
         dataset.sales,
@@ -109,9 +138,11 @@ def analyse_review(
 
 
 def _check_options(sales: pd.DataFrame, baseline: str, segment: str, dims: Sequence[str]) -> None:
-    if baseline not in MODES:
-        raise ParameterError(f"baseline must be one of {', '.join(MODES)}, got {baseline!r}")
-    choices = [c for c in SALES_DIMENSIONS if c != "channel" and c in sales.columns]
+    _CONTRACT["baseline"].check(baseline)
+    _CONTRACT["segment"].check(segment)
+    if dims:
+        _CONTRACT["drill_down"].check(list(dims))
+    choices = [c for c in SEGMENTS if c in sales.columns]
     for name, value in (("segment", segment), *(("drill_down", d) for d in dims)):
         if value not in choices:
             raise ParameterError(f"{name} must be one of {', '.join(choices)}, got {value!r}")

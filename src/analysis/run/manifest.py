@@ -26,16 +26,26 @@ PACKAGES = (
 )  # fmt: skip
 
 
+def inputs(dataset: Dataset) -> list[dict[str, Any]]:
+    """Each source with the checksums of its files, taken when the run has just loaded them."""
+    cfg = dataset.config
+    sources = [("sales", cfg.sales)] + ([("targets", cfg.targets)] if cfg.targets else [])
+    return [
+        {"role": role, "label": source.label, "files": checksums(source)}
+        for role, source in sources
+    ]
+
+
 def build(
     dataset: Dataset,
+    sources: list[dict[str, Any]],
     parameters: Mapping[str, Any],
     reports: Iterable[str],
     started: datetime,
     finished: datetime,
 ) -> dict[str, Any]:
-    """The manifest of one run (JSON-serialisable)."""
+    """The manifest of one run (JSON-serialisable); ``sources`` from :func:`inputs`."""
     cfg = dataset.config
-    sources = [("sales", cfg.sales)] + ([("targets", cfg.targets)] if cfg.targets else [])
     return {
         "workbench_version": __version__,
         "git_revision": git_revision(),
@@ -47,10 +57,7 @@ def build(
         "finished": finished.isoformat(timespec="seconds"),
         "currency": cfg.currency,
         "fiscal_year_start_month": cfg.fiscal_year_start_month,
-        "sources": [
-            {"role": role, "label": source.label, "files": checksums(source)}
-            for role, source in sources
-        ],
+        "sources": sources,
         "rows": [report.to_dict() for report in dataset.reports],
     }
 

@@ -7,18 +7,14 @@ run per quarter at a time (a lock file), any number of quarters side by side.
 from __future__ import annotations
 
 import fcntl
-import html
-import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from analysis.core.errors import RunError
-
-SUMMARY = "summary.json"
 
 
 @contextmanager
@@ -54,52 +50,3 @@ def write_atomic(path: Path, text: str) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
     os.replace(tmp, path)
-
-
-def page(title: str, body: str) -> str:
-    """A small self-contained HTML page (index pages)."""
-    return (
-        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title>"
-        "<style>body{font-family:sans-serif;max-width:50rem;margin:2rem auto;line-height:1.5}"
-        "td,th{padding:0.2rem 0.8rem;text-align:left}td.num{text-align:right}</style>"
-        f"</head><body>{body}</body></html>\n"
-    )
-
-
-def quarter_index(title: str, reports: Sequence[tuple[str, str]], headline: str) -> str:
-    """The quarter's landing page: its headline and a link to each report (file, title)."""
-    items = "".join(
-        f"<li><a href='{html.escape(name)}.html'>{html.escape(report_title)}</a></li>"
-        for name, report_title in reports
-    )
-    body = (
-        f"<p><a href='../index.html'>All quarters</a></p><h1>{html.escape(title)}</h1>"
-        f"<p>{html.escape(headline)}</p><ul>{items}</ul>"
-    )
-    return page(title, body)
-
-
-def write_root_index(out: Path) -> None:
-    """``<out>/index.html``: every published quarter, newest first, with its headline figures."""
-    rows = []
-    for folder in sorted(out.iterdir(), key=lambda p: p.name, reverse=True):
-        summary = folder / SUMMARY
-        if folder.name.startswith(".") or not summary.is_file():
-            continue
-        info = json.loads(summary.read_text(encoding="utf-8"))
-        cells = "".join(
-            f"<td class='num'>{html.escape(str(info.get(key, '–')))}</td>"
-            for key in ("revenue", "change", "attainment")
-        )
-        rows.append(
-            f"<tr><td><a href='{html.escape(folder.name)}/index.html'>"
-            f"{html.escape(folder.name)}</a></td>{cells}</tr>"
-        )
-    table = (
-        "<table><tr><th>Quarter</th><th>Revenue</th><th>Change on a year earlier</th>"
-        f"<th>Attainment</th></tr>{''.join(rows)}</table>"
-    )
-    write_atomic(
-        out / "index.html", page("Quarterly reports", f"<h1>Quarterly reports</h1>{table}")
-    )

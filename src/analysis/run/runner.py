@@ -1,14 +1,15 @@
 """Run the review notebooks for one quarter with papermill and publish them together.
 
-Order of work: load and validate the data, check every notebook's parameters, execute the
-notebooks into a staging folder, export HTML, write the manifest, then swap the folder into
-``<out>/<quarter>/`` (see publish.py). A failure at any step leaves the last good report as it was;
-a failed notebook is kept in ``<out>/.failed/`` for debugging.
+Order of work: check every parameter against the reports' contracts (nothing is loaded for a
+wrong ``-p``), load and validate the data once, write them as a snapshot every notebook reads,
+execute the notebooks into a staging folder, export HTML, write the manifest, then swap the folder
+into ``<out>/<quarter>/`` (see publish.py) and file the forecasts in the ledger. A failure at any
+step leaves the last good report and the ledger as they were; a failed notebook is kept in
+``<out>/.failed/`` for debugging.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import os
@@ -22,34 +23,32 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import pandas as pd
-import papermill as pm
-from papermill.exceptions import PapermillExecutionError
 
-from analysis import __version__
 from analysis.core.bundled import notebooks_dir
-from analysis.core.errors import RunError, WorkbenchError
+from analysis.core.errors import WorkbenchError
+from analysis.core.parameters import Parameter
+from analysis.data import snapshot
 from analysis.data.config import load_config, sample_config_path
 from analysis.data.load import Dataset, load
-from analysis.data.series import Coverage
 from analysis.forecasting import ledger
-from analysis.reports.overview import Review, resolve_quarter, summary
-from analysis.run import manifest, params, publish
+from analysis.reports import forecast, overview, target_miss
+from analysis.reports.review import COMMON, Review
+from analysis.run import manifest, pages, params, publish
+from analysis.run.execute import execute
 from analysis.run.export import to_html
 
 log = logging.getLogger(__name__)
-logging.getLogger("papermill").setLevel(logging.WARNING)  # our own progress lines are enough
-
-NOTEBOOK_DIR = notebooks_dir()
+NOTEBOOKS = notebooks_dir()
 
 
 @dataclass(frozen=True)
 class Report:
-    """One review notebook: its file in ``notebooks/`` and the title of its page."""
+    """One review notebook: its file, the title of its page and its parameters' contract."""
 
     name: str
     title: str
-    folder: Path = NOTEBOOK_DIR
+    parameters: tuple[Parameter, ...] = COMMON
+    folder: Path = NOTEBOOKS
 
     @property
     def notebook(self) -> Path:
@@ -57,9 +56,9 @@ class Report:
 
 
 REPORTS: tuple[Report, ...] = (
-    Report("overview", "Quarterly overview"),
-    Report("target_miss", "Targets and the reasons for the gap"),
-    Report("forecast", "Forecast and the odds of the targets"),
+    Report("overview", "Quarterly overview", overview.PARAMETERS),
+    Report("target_miss", "Targets and the reasons for the gap", target_miss.PARAMETERS),
+    Report("forecast", "Forecast and the odds of the targets", forecast.PARAMETERS),
 )
 
 
@@ -80,10 +79,10 @@ def run(
     extra: Mapping[str, str] | None = None,
     reports: Sequence[Report] = REPORTS,
 ) -> RunResult:
-    """Validate data and parameters, execute every report notebook, then publish them together.
+    """Check parameters, load the data once, execute every report notebook, publish them together.
 
-    ``extra`` holds further notebook parameters as text (``-p horizon=8``): each must be declared
-    in the ``parameters`` cell of at least one notebook, which receives it as the declared type.
+    ``extra`` holds further notebook parameters as text (``-p horizon=8``): each must be a
+    parameter of at least one report that the run does not set itself, with an allowed value.
     """
     started, t0 = datetime.now(), time.perf_counter()
     out = Path(out)
@@ -92,38 +91,50 @@ def run(
     label = None
     buffer = _start_log()
     try:
+        for report in reports:
+            params.check_notebook(report.notebook, report.parameters)
+        chosen = params.from_command_line({r.name: r.parameters for r in reports}, extra or {})
         config_path = Path(config) if config else sample_config_path()
         dataset = load(load_config(config_path))
-        cfg = dataset.config
         for report in dataset.reports:
             log.info("%s", report.summary())
-        coverage = Coverage.of(dataset.sales, cfg.calendar, cfg.data_through)
-        period = resolve_quarter(quarter, cfg.calendar, coverage)
-        label = cfg.calendar.label(period)
+        sources = manifest.inputs(dataset)
+        review = Review.of(dataset, quarter)
+        label = review.label
+        run_name = f"{label}-{stamp}-{os.getpid()}"
+        work = out / ".staging"
+        staging = work / run_name
+        data = work / f"{run_name}.data"
+        filed = data / ledger.LEDGER  # this run's forecasts, kept once the report is published
+        book = out / ledger.LEDGER
         # Notebooks run inside the staging folder: files they write land next to their HTML,
         # and every path they are given is relative (no machine paths in executed notebooks).
-        staging = out / ".staging" / f"{label}-{stamp}-{os.getpid()}"
-        config_param = (
-            "sample"
-            if config is None
-            else os.path.relpath(config_path.resolve(), staging.resolve())
-        )
-        common = {"quarter": label, "config": config_param}
-        book = out / ledger.LEDGER
-        optional = {"output_dir": ".", "ledger": os.path.relpath(book.resolve(), staging.resolve())}
-        values = _parameters(reports, common, optional, extra or {})
+        here = staging.resolve()
+        owned = {
+            "quarter": label,
+            "config": "sample" if config is None else _relative(config_path, here),
+            "snapshot": _relative(data, here),
+            "output_dir": ".",
+            "ledger": _relative(book, here),
+            "record_to": _relative(filed, here),
+        }
+        values = {r.name: params.for_notebook(r.parameters, owned, chosen) for r in reports}
         with publish.quarter_lock(out, label):
             staging.mkdir(parents=True)
             try:
-                review = Review(dataset, cfg.calendar, coverage, period)
+                snapshot.write(dataset, data)
                 failed = out / ".failed" / f"{label}-{stamp}"
                 _build(dataset, review, values, reports, staging, failed, timeout, started)
+                _write_manifest(dataset, sources, values, reports, staging, started)
                 folder = publish.swap_in(staging, out / label)
-                _record_forecasts(folder / "forecast.csv", book, label, started)
+                if filed.is_file():
+                    ledger.merge(book, filed)
+                    log.info("forecasts from %s recorded in %s", label, book.name)
             finally:
-                if staging.exists():
-                    shutil.rmtree(staging)
-            publish.write_root_index(out)
+                for leftover in (staging, data):
+                    if leftover.exists():
+                        shutil.rmtree(leftover)
+            pages.write_root_index(out)
         seconds = time.perf_counter() - t0
         log.info("published %s in %.1f s", folder / "index.html", seconds)
     except WorkbenchError as exc:
@@ -134,27 +145,8 @@ def run(
     return RunResult(quarter=label, folder=folder, index=folder / "index.html", seconds=seconds)
 
 
-def _parameters(
-    reports: Sequence[Report],
-    common: dict[str, Any],
-    optional: dict[str, Any],
-    extra: Mapping[str, str],
-) -> dict[str, dict[str, Any]]:
-    """Each notebook's checked parameter values.
-
-    ``common`` go to every notebook (each must declare them); ``optional`` and the command line's
-    ``extra`` (text, typed here) only to the notebooks that declare them.
-    """
-    declared = {report.name: params.declared(report.notebook) for report in reports}
-    every = {name: kind for types in declared.values() for name, kind in types.items()}
-    wanted = {**optional, **params.coerce(every, extra)}
-    return {
-        report.name: params.check(
-            report.notebook,
-            {**common, **{k: v for k, v in wanted.items() if k in declared[report.name]}},
-        )
-        for report in reports
-    }
+def _relative(path: Path, start: Path) -> str:
+    return os.path.relpath(path.resolve(), start)
 
 
 def _build(
@@ -169,77 +161,49 @@ def _build(
 ) -> None:
     """Everything a quarter's folder holds, written into ``staging``."""
     for report in reports:
-        _execute(report, staging, values[report.name], timeout, failed)
-    figures = summary(review)
+        execute(
+            report.notebook, staging / f"{report.name}.ipynb", values[report.name], timeout, failed
+        )
+    figures = overview.summary(review)
     title = f"{dataset.config.company or 'Sales'} {review.label}"
-    footer = _footer(dataset, values, started)
+    footer = pages.footer(dataset, values, started)
+    listed = [(r.name, r.title) for r in reports]
     for report in reports:
         path = staging / f"{report.name}.ipynb"
-        executed = nbformat.read(path, as_version=4)
-        nbformat.write(_scrubbed(executed, report), path)
+        executed = _scrubbed(nbformat.read(path, as_version=4), report)
+        nbformat.write(executed, path)
         page = to_html(
             executed,
             f"{title} · {report.title}",
-            nav_html=_nav(reports, current=report),
+            nav_html=pages.nav(listed, current=report.name),
             footer_html=footer,
         )
         (staging / f"{report.name}.html").write_text(page, encoding="utf-8")
     (staging / "index.html").write_text(
-        publish.quarter_index(title, [(r.name, r.title) for r in reports], figures["headline"]),
-        encoding="utf-8",
+        pages.quarter_index(title, listed, figures["headline"]), encoding="utf-8"
     )
-    (staging / publish.SUMMARY).write_text(
+    (staging / pages.SUMMARY).write_text(
         json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8"
     )
-    built = manifest.build(dataset, values, [r.name for r in reports], started, datetime.now())
+
+
+def _write_manifest(
+    dataset: Dataset,
+    sources: list[dict[str, Any]],
+    values: dict[str, dict[str, Any]],
+    reports: Sequence[Report],
+    staging: Path,
+    started: datetime,
+) -> None:
+    shown = {
+        name: {k: v for k, v in report_values.items() if k not in ("snapshot", "record_to")}
+        for name, report_values in values.items()
+    }
+    names = [r.name for r in reports]
+    built = manifest.build(dataset, sources, shown, names, started, datetime.now())
     (staging / "manifest.json").write_text(
         json.dumps(built, ensure_ascii=False, indent=1), encoding="utf-8"
     )
-
-
-def _record_forecasts(csv: Path, book: Path, origin: str, started: datetime) -> None:
-    """Keep the published forecasts in the ledger, so later reports can score them."""
-    if csv.is_file():
-        recorded = started.isoformat(timespec="seconds")
-        ledger.record(book, origin, pd.read_csv(csv, dtype={"quarter": str}), recorded)
-        log.info("forecasts from %s recorded in %s", origin, book.name)
-
-
-def _execute(report: Report, staging: Path, values: dict, timeout: int, failed: Path) -> None:
-    target = staging / f"{report.name}.ipynb"
-    log.info("running %s ...", report.notebook.name)
-    t0 = time.perf_counter()
-    try:
-        pm.execute_notebook(
-            str(report.notebook),
-            str(target),
-            parameters=values,
-            kernel_name="python3",
-            execution_timeout=timeout,
-            progress_bar=False,
-            cwd=str(staging),
-        )
-    except PapermillExecutionError as exc:
-        kept = _keep_failed(target, failed)
-        raise RunError(
-            f"{report.notebook.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
-            f"(executed notebook kept in {kept})"
-        ) from None
-    except Exception as exc:  # kernel died, timeout, ...: the same one-line report
-        kept = _keep_failed(target, failed)
-        cause = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        raise RunError(
-            f"{report.notebook.name} did not finish: {type(exc).__name__}: {cause} "
-            f"(executed notebook kept in {kept})"
-        ) from None
-    log.info("%s done in %.1f s", report.notebook.name, time.perf_counter() - t0)
-
-
-def _keep_failed(target: Path, failed: Path) -> Path:
-    failed.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        shutil.copy2(target, failed / target.name)
-    return failed
 
 
 def _scrubbed(nb: nbformat.NotebookNode, report: Report) -> nbformat.NotebookNode:
@@ -280,34 +244,3 @@ def _finish_log(buffer: MemoryHandler, path: Path) -> None:
     logging.getLogger().removeHandler(buffer)
     buffer.close()
     handler.close()
-
-
-def _nav(reports: Sequence[Report], current: Report) -> str:
-    links = ["<a href='../index.html'>All quarters</a>", "<a href='index.html'>This quarter</a>"]
-    for report in reports:
-        name = html.escape(report.title)
-        links.append(
-            f"<strong>{name}</strong>"
-            if report == current
-            else f"<a href='{report.name}.html'>{name}</a>"
-        )
-    return " ".join(links)
-
-
-def _footer(dataset: Dataset, values: dict[str, dict[str, Any]], started: datetime) -> str:
-    sources = "; ".join(
-        f"{r.source}: {r.rows_read:,} rows read, {r.rows_used:,} used, "
-        f"{r.rows_read - r.rows_used:,} set aside"
-        for r in dataset.reports
-    )
-    merged = {k: v for report_values in values.values() for k, v in report_values.items()}
-    # what a reader can use: the configuration by its file name, not the runner's own paths
-    shown = {k: v for k, v in merged.items() if k not in ("output_dir", "ledger")}
-    if shown.get("config", "sample") != "sample":
-        shown["config"] = Path(str(shown["config"])).name
-    parameters = ", ".join(f"{k} = {v}" for k, v in shown.items())
-    text = (
-        f"Data: {sources}. Parameters: {parameters}. Currency: {dataset.config.currency}. "
-        f"Run {started:%Y-%m-%d %H:%M}, quarterly-sales-workbench {__version__}."
-    )
-    return html.escape(text)

@@ -1,0 +1,105 @@
+"""The one context every report of a quarter shares: the data, its calendar, the quarter.
+
+A notebook's first call is :func:`prepare` with its run-owned parameters; the runner builds the
+same :class:`Review` from the data it loaded once (:meth:`Review.of`) and hands the notebooks a
+snapshot of those data, so every page of a run describes the same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.core.errors import DataError, ParameterError
+from analysis.core.parameters import Parameter
+from analysis.core.quarters import FiscalCalendar
+from analysis.data import snapshot as snapshots
+from analysis.data.config import load_config, sample_config_path
+from analysis.data.load import Dataset, load
+from analysis.data.series import Coverage, latest_complete_quarter
+
+#: Parameters of every report notebook, all set by the runner in a scheduled run.
+COMMON = (
+    Parameter(
+        "quarter", str, "quarter to review, e.g. 2025Q4, or latest", run_owned=True
+    ),
+    Parameter(
+        "config", str, "run configuration (YAML file), or sample for the bundled sample data",
+        run_owned=True,
+    ),
+    Parameter(
+        "snapshot", str, "the data the runner loaded and checked; empty: load from config",
+        run_owned=True,
+    ),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything a review of one quarter needs: the data, its calendar and the quarter."""
+
+    dataset: Dataset
+    calendar: FiscalCalendar
+    coverage: Coverage
+    quarter: pd.Period
+
+    @classmethod
+    def of(cls, dataset: Dataset, quarter: str = "latest") -> Review:
+        """The review of ``quarter`` (a label or ``latest``) in ``dataset``."""
+        calendar = dataset.config.calendar
+        coverage = Coverage.of(dataset.sales, calendar, dataset.config.data_through)
+        return cls(dataset, calendar, coverage, resolve_quarter(quarter, calendar, coverage))
+
+    @property
+    def label(self) -> str:
+        return self.calendar.label(self.quarter)
+
+    @property
+    def prior_label(self) -> str:
+        return self.calendar.label(self.quarter - 4)
+
+    @property
+    def currency(self) -> str:
+        return self.dataset.config.currency
+
+    @property
+    def partial(self) -> bool:
+        return self.coverage.is_partial(self.quarter)
+
+
+def prepare(quarter: str = "latest", config: str = "sample", snapshot: str = "") -> Review:
+    """Check the notebook's common parameters, load the data and fix the quarter to review.
+
+    ``quarter`` is a label such as ``2025Q4`` or ``latest`` (the latest complete quarter);
+    ``config`` a YAML run configuration, or ``sample`` for the bundled sample data; ``snapshot``
+    the folder of data the runner already loaded (empty in JupyterLab: load from ``config``).
+    """
+    for parameter, value in zip(COMMON, (quarter, config, snapshot), strict=True):
+        parameter.check(value)
+    path = sample_config_path() if config.strip() in ("", "sample") else Path(config)
+    if snapshot:
+        dataset = snapshots.read(Path(snapshot), load_config(path))
+    else:
+        dataset = load(path)
+    return Review.of(dataset, quarter)
+
+
+def resolve_quarter(quarter: str, calendar: FiscalCalendar, coverage: Coverage) -> pd.Period:
+    """``latest`` or a label, checked against what the data cover."""
+    if quarter.strip().lower() == "latest":
+        try:
+            return latest_complete_quarter(coverage, calendar)
+        except ValueError as exc:
+            raise DataError(str(exc)) from None
+    try:
+        period = calendar.parse(quarter)
+    except ValueError as exc:
+        raise ParameterError(str(exc)) from None
+    if period.end_time < coverage.first or period.start_time > coverage.last:
+        raise ParameterError(
+            f"quarter {calendar.label(period)} is outside the sales data "
+            f"({coverage.first:%Y-%m-%d} to {coverage.last:%Y-%m-%d})"
+        )
+    return period
