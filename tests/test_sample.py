@@ -9,15 +9,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.data.sample import (
+from analysis.data.sample import DEFAULT_SEED, SampleData, generate, write_sample
+from analysis.data.sample_company import (
     CHANNEL_NAMES,
-    DEFAULT_SEED,
     SALES_COLUMNS,
     SPRING_FESTIVAL,
     TARGET_COLUMNS,
-    SampleData,
-    generate,
-    write_sample,
 )
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"

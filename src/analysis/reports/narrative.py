@@ -13,7 +13,8 @@ import pandas as pd
 
 from analysis.reports import present
 from analysis.targets.attainment import Attainment
-from analysis.targets.bridge import EFFECTS, Bridge
+from analysis.targets.bridge import Bridge
+from analysis.targets.bridge_effects import EFFECTS
 from analysis.targets.drilldown import Drilldown
 
 #: How an effect reads, by its sign (negative, positive).

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.targets.attainment import Attainment, attainment
-from analysis.targets.bridge import EFFECTS, MODES, Bridge, bridge
+from analysis.targets.bridge import MODES, Bridge, bridge
+from analysis.targets.bridge_effects import EFFECTS
 from analysis.targets.drilldown import Drilldown, drilldown
 from analysis.core.errors import ParameterError
 from analysis.core.parameters import Parameter

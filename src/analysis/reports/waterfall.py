@@ -23,7 +23,8 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from analysis.reports import present
 from analysis.targets.attainment import Attainment
-from analysis.targets.bridge import EFFECT_LABELS, EFFECTS, Bridge
+from analysis.targets.bridge import EFFECT_LABELS, Bridge
+from analysis.targets.bridge_effects import EFFECTS
 
 #: Font families with Chinese glyphs, most preferred first (sans-serif before serif).
 CJK_FAMILIES: tuple[str, ...] = (
