@@ -14,7 +14,9 @@ import pytest
 
 from analysis.core.errors import ConfigError, DataError
 from analysis.data.config import SourceConfig, config_from_dict
-from analysis.data.sources import connect_url, detect_encoding, read_table
+from analysis.data.database import connect_url
+from analysis.data.encoding import detect_encoding
+from analysis.data.sources import read_table
 
 CHINESE = (
     "日期,渠道,区域,产品线,产品,客户,数量,金额\n2025-01-02,线上,华东,饮料,绿茶,张三商行,3,12.50\n"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data import pushdown
+from analysis.data.columns import target_dimensions
 from analysis.data.config import RunConfig, load_config, sample_config_path
 from analysis.data.sources import read_table
 from analysis.data.validate import (
@@ -16,7 +17,6 @@ from analysis.data.validate import (
     LoadReport,
     clean_sales,
     clean_targets,
-    target_dimensions,
 )
 
 #: Above this many lines, a Parquet or SQL source is summed per day in its engine

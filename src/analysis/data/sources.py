@@ -4,17 +4,16 @@ Nothing is interpreted here (CSV cells stay text, "" stays "", "NA" stays "NA");
 what a value means. Row numbers are kept so that every later message can point at a line of the
 file: CSV/Excel rows are line numbers with the header as row 1, SQL/Parquet rows are 1-based
 record numbers.
+
+Encoding detection lives in :mod:`analysis.data.encoding`, connecting to a database in
+:mod:`analysis.data.database`.
 """
 
 from __future__ import annotations
 
-import codecs
 import glob
 import io
-import os
 import re
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,26 +21,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from charset_normalizer import from_bytes
-from sqlalchemy.engine import URL, make_url
 
 from analysis.core.errors import ConfigError, DataError
-from analysis.data.config import (
-    FILE_DATABASES,
-    MEMORY_DUCKDB,
-    PLACEHOLDER,
-    SourceConfig,
-    is_file_database,
-)
+from analysis.data.config import SourceConfig
+from analysis.data.database import connect_args, connect_url, driver_message, scrub, table_clause
+from analysis.data.encoding import decode
 
-#: Chinese national encodings: GB18030 is a superset of GBK and GB2312, so a file detected as one
-#: of those still decodes when it holds a rarer character (e.g. 䶮 in a customer name).
-_WIDENED = {"gbk": "gb18030", "gb2312": "gb18030"}
-#: Bytes given to charset-normalizer: detection on a whole large file takes seconds and sees
-#: nothing more.
-_DETECT_BYTES = 256 * 1024
-_NON_ASCII = re.compile(rb"[\x80-\xff]")
-_HANZI = re.compile("[\u4e00-\u9fff]")
 _SEPARATORS = (",", "\t", ";", "|")
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 _ARROW_OPTIONS = {"dtype": str, "keep_default_na": False}
@@ -80,106 +65,9 @@ def read_table(source: SourceConfig) -> RawTable:
     return _read_parquet(source, label)
 
 
-def detect_encoding(path: Path) -> str:
-    """A text file's encoding: UTF-8 first (``utf-8-sig`` with a BOM), else charset-normalizer."""
-    path = Path(path)
-    return _decode(path.read_bytes(), None, path.name)[0]
-
-
-def _decode(data: bytes, encoding: str | None, label: str) -> tuple[str, str]:
-    """Decode a whole file, detecting the encoding unless one is given; returns (encoding, text)."""
-    if encoding is None:
-        encoding = _detect(data, label)
-    else:  # a named GBK may still hold a GB18030 character; a named UTF-8 may carry a BOM
-        encoding = _widen(encoding)
-        if encoding == "utf-8" and data.startswith(codecs.BOM_UTF8):
-            encoding = "utf-8-sig"
-    try:
-        return encoding, data.decode(encoding)
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        bad = data[err.start : err.start + 4]
-        raise DataError(
-            f"cannot be read as {encoding} (bytes {bad!r})",
-            source=label,
-            rows=[line],
-            expected="another encoding: set `encoding:` for this source (e.g. utf-8, gb18030)",
-        ) from None
-
-
-def _detect(data: bytes, label: str) -> str:
-    """UTF-8 first, then GB18030 for simplified Chinese, else charset-normalizer.
-
-    The GB18030 test comes before charset-normalizer because, where the Chinese in a file is a
-    few words repeated on every line (headers, channel names), charset-normalizer 3.5 answers
-    Korean cp949, Kazakh kz1048 or Big5. Korean EUC-KR files pass the same test (their byte
-    layout is GB2312's): they need `encoding:`.
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if b"\x00" in data[:4096]:  # UTF-16/32 (Excel's "Unicode text"): NULs "decode" as UTF-8
-        sample = data[:_DETECT_BYTES]
-    else:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            sample = _non_ascii_lines(data)
-            if _simplified_chinese(sample):
-                return "gb18030"
-        else:
-            return "utf-8"
-    best = from_bytes(sample).best()
-    if best is None:
-        raise DataError(
-            "cannot tell which text encoding this file uses",
-            source=label,
-            expected="UTF-8, or set `encoding:` for this source in the config",
-        )
-    return _widen(best.encoding)
-
-
-def _simplified_chinese(sample: bytes) -> bool:
-    """Reads as GB18030, and nine in ten of its Chinese characters are common simplified ones.
-
-    Western single-byte text almost never decodes (a byte above 0x7F before a comma or digit is
-    not GB18030); Big5 text does, but into rare characters (about half outside GB2312).
-    """
-    try:
-        text = sample.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    counts = Counter(_HANZI.findall(text))
-    common = sum(count for char, count in counts.items() if _in_gb2312(char))
-    return common > 0.9 * sum(counts.values())
-
-
-def _in_gb2312(char: str) -> bool:
-    try:
-        char.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _widen(encoding: str) -> str:
-    name = codecs.lookup(encoding).name
-    return _WIDENED.get(name, name)
-
-
-def _non_ascii_lines(data: bytes) -> bytes:
-    """The lines that tell encodings apart, without the ASCII ones that only dilute them."""
-    parts, size, position = [], 0, 0
-    while size < _DETECT_BYTES and (match := _NON_ASCII.search(data, position)):
-        start = data.rfind(b"\n", 0, match.start()) + 1
-        end = data.find(b"\n", match.start()) + 1 or len(data)
-        parts.append(data[start:end])
-        size, position = size + end - start, end
-    return b"".join(parts)
-
-
 def _read_csv(path: Path, encoding: str | None, label: str) -> RawTable:
     data = path.read_bytes()
-    used, text = _decode(data, encoding, label)
+    used, text = decode(data, encoding, label)
     if not text.strip():
         raise DataError("the file is empty", source=label, expected="a header line and rows")
     notes = [] if encoding is not None or used == "utf-8" else [f"encoding {used} detected"]
@@ -370,69 +258,3 @@ def _read_sql(source: SourceConfig) -> RawTable:
     finally:
         engine.dispose()
     return _records(frame, label)
-
-
-def connect_url(
-    source: SourceConfig, environ: Callable[[str], str | None] = os.environ.get
-) -> tuple[URL, list[str]]:
-    """The URL to connect with: placeholders expanded, a relative database file resolved.
-
-    Also returns the expanded values, so that error messages can be scrubbed of them.
-    """
-    secrets: list[str] = []
-
-    def expand(match: re.Match[str]) -> str:
-        value = environ(match.group(1))
-        if value is None:
-            raise ConfigError(
-                f"{source.label}: environment variable {match.group(1)} is not set "
-                "(the url refers to it as ${" + match.group(1) + "})"
-            )
-        secrets.append(value)
-        return value
-
-    text = PLACEHOLDER.sub(expand, source.url or MEMORY_DUCKDB)
-    try:
-        url = make_url(text)
-    except sa.exc.ArgumentError:
-        raise ConfigError(f"{source.label}: the expanded url is not a SQLAlchemy URL") from None
-    if url.password is not None:
-        secrets.append(str(url.password))
-    database = url.database
-    if url.get_backend_name() in FILE_DATABASES and is_file_database(database):
-        path = Path(database)
-        if not path.is_absolute() and source.base_dir is not None:
-            path = Path(source.base_dir) / path
-        if not path.is_file():
-            raise ConfigError(f"{source.label}: no database file {path.name!r}")
-        url = url.set(database=str(path))
-    return url, secrets
-
-
-def connect_args(url: URL, base_dir: Path | None) -> dict[str, object]:
-    """Read-only where the driver allows it; DuckDB looks for files in the config folder."""
-    if url.get_backend_name() != "duckdb":
-        return {}
-    args: dict[str, object] = {"read_only": is_file_database(url.database)}
-    if base_dir is not None:
-        args["config"] = {"file_search_path": str(base_dir)}
-    return args
-
-
-def table_clause(name: str) -> sa.TableClause:
-    schema, _, table = name.rpartition(".")
-    return sa.table(table, schema=schema or None)
-
-
-def driver_message(err: Exception) -> str:
-    """The driver's own message (pandas wraps SQLAlchemy's error, which wraps the driver's)."""
-    cause = err.__cause__ if isinstance(err, pd.errors.DatabaseError) and err.__cause__ else err
-    text = str(getattr(cause, "orig", None) or cause).strip()
-    return text.splitlines()[0] if text else type(err).__name__
-
-
-def scrub(message: str, secrets: list[str]) -> str:
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret:
-            message = message.replace(secret, "***")
-    return message

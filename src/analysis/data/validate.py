@@ -4,84 +4,34 @@ Sales lines are many and machine-made: a row that cannot be used is set aside wi
 counted, and the load fails only when too many are (``max_rejected_share``). Targets are few and
 hand-made: any bad row is an error, because a wrong target silently distorts every gap.
 
-Accepted dates (explicit formats, never guessed per row): year first, as ``2025-12-31``,
-``2025/12/31``, ``2025.12.31``, ``2025年12月31日`` (month and day may have one digit) or
-``20251231``, each optionally followed by a time of day (``2025-12-31 14:03:00``, dropped), and
-real dates/timestamps from Excel, Parquet and SQL. Day-first and month-first dates
-(``31/12/2025``, ``12/31/2025``) are rejected: they are ambiguous. Excel serial numbers (45657)
-are rejected too: a date cell formatted as a number is a mistake to fix in the file.
-
-Accepted numbers: plain (``1234.5``, `` 1234 ``, ``-3``, ``1e3``), with thousands separators
-(``1,234.50``), a currency sign or code (``¥1,234.00``, ``-$5``, ``CNY 12``, ``12元``),
-accounting negatives (``(1,234.00)`` = -1234), and real numbers from Excel, Parquet and SQL.
+Header matching lives in :mod:`analysis.data.columns`, the reading of dates, numbers and text in
+:mod:`analysis.data.parse`; this module decides what becomes of each row.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from analysis.core import schema
 from analysis.core.errors import DataError
 from analysis.core.quarters import FiscalCalendar
-from analysis.data.config import SALES_COLUMNS, TARGETS_COLUMNS, check_columns
+from analysis.data.columns import match_columns, match_sales_columns
+from analysis.data.config import SALES_COLUMNS, TARGETS_COLUMNS
+from analysis.data.parse import clean_text, nonblank, parse_dates, parse_numbers
 from analysis.data.sources import RawTable, blank
 
-#: Common Chinese headers, matched after the canonical names; an explicit mapping always wins.
-HEADER_ALIASES: dict[str, str] = {
-    "日期": "date",
-    "订单日期": "date",
-    "渠道": "channel",
-    "销售渠道": "channel",
-    "区域": "region",
-    "地区": "region",
-    "大区": "region",
-    "产品线": "product_line",
-    "产品类别": "product_line",
-    "产品": "product",
-    "产品名称": "product",
-    "客户": "customer",
-    "客户名称": "customer",
-    "数量": "quantity",
-    "金额": "revenue",
-    "销售额": "revenue",
-    "销售金额": "revenue",
-    "订单号": "order_id",
-    "单价": "unit_price",
-    "业务员": "salesperson",
-    "销售员": "salesperson",
-    "季度": "quarter",
-    "目标金额": "target_revenue",
-    "目标销售额": "target_revenue",
-    "目标数量": "target_quantity",
-}
-
 _NUMERIC = ("quantity", "revenue", "unit_price", "target_revenue", "target_quantity")
-_ISO = "%Y-%m-%d"
 _EXPECTED = {
     "date": "a date such as 2025-12-31 (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD)",
     "number": "a number such as 1234.50",
     "text": "a value",
 }
-# Patterns run in Arrow's RE2 (fast, but slower with every alternative: so two patterns).
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
-_DATES = (
-    r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?" + _TIME,
-    r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})" + _TIME,
-)
-_AMOUNT = (
-    r"^(?P<open>\()?\s*(?P<sign>[-+])?\s*(?:[¥￥$€£]|RMB|CNY|USD|EUR)?\s*(?P<sign2>[-+])?"
-    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)"
-    r"\s*(?:元|RMB|CNY|USD|EUR)?\s*(?P<close>\))?$"
-)
 
 
 @dataclass
@@ -152,7 +102,7 @@ def clean_sales(
             parsed, problem = parse_numbers(values), "not a number"
             bad = parsed.isna().to_numpy()
             if not required:  # a blank unit_price is missing, not an error
-                bad = _nonblank(bad, values)
+                bad = nonblank(bad, values)
         else:
             parsed, problem = clean_text(values), "empty"
             bad = blank(parsed)
@@ -174,19 +124,6 @@ def clean_sales(
     return Loaded(table, rejected, report)
 
 
-def match_sales_columns(
-    raw: RawTable, columns: Mapping[str, str]
-) -> tuple[dict[str, str], list[str]]:
-    """Canonical sales column -> source header (mapping, canonical names, aliases) and notes."""
-    return _match_columns(raw, columns, SALES_COLUMNS, schema.SALES_REQUIRED)
-
-
-def target_dimensions(raw: RawTable, columns: Mapping[str, str]) -> list[str]:
-    """The sales dimensions besides channel that a targets table is set by (its grain)."""
-    found, _ = _match_columns(raw, columns, TARGETS_COLUMNS, schema.TARGETS_REQUIRED)
-    return [name for name in schema.TARGET_DIMENSIONS if name in found]
-
-
 def clean_targets(
     raw: RawTable,
     columns: Mapping[str, str],
@@ -199,7 +136,7 @@ def clean_targets(
     ``sales`` given, every channel/dimension value must occur in the sales: otherwise it is
     usually a typo, and the error suggests the closest existing names.
     """
-    found, notes = _match_columns(raw, columns, TARGETS_COLUMNS, schema.TARGETS_REQUIRED)
+    found, notes = match_columns(raw, columns, TARGETS_COLUMNS, schema.TARGETS_REQUIRED)
     frame, rows, label = raw.frame, raw.rows, raw.label
     out: dict[str, pd.Series] = {}
 
@@ -247,7 +184,7 @@ def clean_targets(
     if "target_quantity" in found:
         values = frame[found["target_quantity"]]
         quantity = parse_numbers(values)
-        bad = _nonblank(quantity.isna().to_numpy(), values)
+        bad = nonblank(quantity.isna().to_numpy(), values)
         _strict(raw, found, "target_quantity", bad, "is not a number", _EXPECTED["number"])
         _strict(
             raw, found, "target_quantity", (quantity < 0).to_numpy(), "is negative", "0 or more"
@@ -281,150 +218,6 @@ def clean_targets(
     return Loaded(table, rejected, report)
 
 
-def parse_dates(values: pd.Series) -> pd.Series:
-    """Dates at midnight (``datetime64[us]``), NaT where a value is not a date.
-
-    See the module docstring for the accepted formats.
-    """
-    values = _uncategorised(values)
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        if isinstance(values.dtype, pd.DatetimeTZDtype):
-            values = values.dt.tz_localize(None)  # the date on the clock of the stored zone
-        return values.dt.normalize().astype("datetime64[us]")
-    if pd.api.types.is_bool_dtype(values.dtype):
-        return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        return _text_dates(_integers_as_text(values))
-    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
-        return _text_dates(values)
-    # object: a mix of text, real dates and numbers (Excel cells, SQL date columns)
-    kinds = values.map(_value_kind)
-    result = _text_dates(values.where(kinds == "text").astype("str"))
-    real = (kinds == "date").to_numpy()
-    if real.any():
-        dates = pd.to_datetime(values[real].tolist()).normalize()
-        result[real] = dates.astype("datetime64[us]").to_numpy()
-    number = (kinds == "number").to_numpy()
-    if number.any():
-        result[number] = _text_dates(_integers_as_text(values[number].astype("float64")))
-    return result
-
-
-def parse_numbers(values: pd.Series) -> pd.Series:
-    """Float64 numbers, NaN where a value is not a finite number (formats: module docstring)."""
-    values = _uncategorised(values)
-    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values):
-        numbers = values.astype("float64")
-    elif not pd.api.types.is_string_dtype(values.dtype):  # booleans, timestamps: not amounts
-        return pd.Series(np.nan, index=values.index, dtype="float64")
-    else:
-        numbers = _plain_numbers(values)
-        todo = _nonblank(numbers.isna().to_numpy(), values)
-        if todo.any():
-            numbers[todo] = _formatted_numbers(values[todo].astype("str"))
-    return numbers.where(np.isfinite(numbers))
-
-
-def clean_text(values: pd.Series) -> pd.Series:
-    """Text stripped of surrounding whitespace; missing values (a Parquet or SQL NULL) stay
-    missing instead of becoming the text ``None`` or ``nan``."""
-    missing = values.isna().to_numpy()
-    text = values.astype("str").str.strip()
-    return text.where(~missing) if missing.any() else text
-
-
-def _uncategorised(values: pd.Series) -> pd.Series:
-    """Parquet dictionary columns and DuckDB enums arrive as categoricals."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.astype(values.cat.categories.dtype)
-    return values
-
-
-def _value_kind(value: object) -> str:
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, date | np.datetime64):
-        return "date"
-    if isinstance(value, int | float | np.number) and not isinstance(value, bool):
-        return "number"
-    return "other"
-
-
-def _integers_as_text(values: pd.Series) -> pd.Series:
-    """Whole numbers as digits (a Parquet/Excel 20251231), anything else missing."""
-    numbers = values.astype("float64")
-    whole = (numbers.abs() < 1e9) & (numbers == np.round(numbers))
-    digits = numbers.where(whole, 0).astype("int64").astype("str")
-    return digits.where(whole)
-
-
-def _text_dates(values: pd.Series) -> pd.Series:
-    text = values.astype("str").str.strip()
-    dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
-    if pd.to_datetime(text.iloc[:100], format=_ISO, errors="coerce").notna().mean() > 0.9:
-        dates = pd.to_datetime(text, format=_ISO, errors="coerce")  # ISO: pandas is fastest...
-    todo = _nonblank(dates.isna().to_numpy(), text)  # ...but slow to fail, so only when it fits
-    for pattern in _DATES:
-        if not todo.any():
-            break
-        matched, groups = _groups(text[todo], pattern)
-        parts = {"year": groups["y"], "month": groups["m"], "day": groups["d"]}
-        numbers = pd.DataFrame({key: _numbers(matched, part) for key, part in parts.items()})
-        dates[todo] = pd.to_datetime(numbers, errors="coerce").to_numpy()
-        todo &= dates.isna().to_numpy()
-    return dates.astype("datetime64[us]")
-
-
-def _plain_numbers(values: pd.Series) -> pd.Series:
-    """Values that are numbers already or plain number text; NaN for the rest (parsed later)."""
-    if values.dtype == object:  # Excel cells or SQL decimals: numbers mixed with text
-        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-        numbers[values.map(lambda value: isinstance(value, bool)).to_numpy(dtype=bool)] = np.nan
-        return numbers  # an Excel TRUE is not an amount of 1
-    try:  # all plain numbers: Arrow converts a million in a few milliseconds
-        numbers = pc.cast(pa.array(values), pa.float64()).to_numpy(zero_copy_only=False)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        numbers = np.full(len(values), np.nan)
-    return pd.Series(numbers, index=values.index)
-
-
-def _formatted_numbers(text: pd.Series) -> pd.Series:
-    matched, groups = _groups(text.str.strip(), _AMOUNT)
-    brackets, close = _given(groups["open"]), _given(groups["close"])
-    sign, sign2 = _given(groups["sign"]), _given(groups["sign2"])
-    valid = matched.to_numpy(zero_copy_only=False) & (brackets == close) & ~(sign & sign2)
-    valid &= ~(brackets & (sign | sign2))  # (-5) is not an amount
-    minus = brackets | _given(groups["sign"], "-") | _given(groups["sign2"], "-")
-    numbers = _numbers(matched, pc.replace_substring(groups["number"], ",", ""))
-    return pd.Series(np.where(valid, np.where(minus, -numbers, numbers), np.nan), index=text.index)
-
-
-def _groups(text: pd.Series, pattern: str) -> tuple[pa.Array, dict[str, pa.Array]]:
-    """Where a regex matched and its named groups, by Arrow (a million values in a fraction
-    of a second). A group is "" where it took no part in a match; unmatched rows are junk."""
-    found = pc.extract_regex(pa.array(text.astype("str")), pattern)
-    return found.is_valid(), {name: pc.struct_field(found, name) for name in found.type.names}
-
-
-def _given(group: pa.Array, value: str | None = None) -> np.ndarray:
-    """Where a regex group matched (something, or exactly ``value``)."""
-    test = pc.not_equal(group, "") if value is None else pc.equal(group, value)
-    return pc.fill_null(test, False).to_numpy(zero_copy_only=False)
-
-
-def _numbers(matched: pa.Array, digits: pa.Array) -> np.ndarray:
-    """Digits matched by a regex as floats, NaN where the regex did not match."""
-    return pc.cast(pc.if_else(matched, digits, None), pa.float64()).to_numpy(zero_copy_only=False)
-
-
-def _nonblank(mask: np.ndarray, values: pd.Series) -> np.ndarray:
-    """``mask`` narrowed to rows with something in them; only the masked rows are looked at."""
-    mask = mask.copy()
-    if mask.any():
-        mask[mask] = ~blank(values[mask])
-    return mask
-
-
 def _quarter_labels(text: pd.Series, calendar: FiscalCalendar) -> dict[str, str]:
     labels = {}
     for value in text.dropna().unique():
@@ -433,98 +226,6 @@ def _quarter_labels(text: pd.Series, calendar: FiscalCalendar) -> dict[str, str]
         except ValueError:
             continue  # left unmapped: reported with its rows by the caller
     return labels
-
-
-def _match_columns(
-    raw: RawTable,
-    columns: Mapping[str, str],
-    allowed: tuple[str, ...],
-    required: tuple[str, ...],
-) -> tuple[dict[str, str], list[str]]:
-    """Canonical name -> source header: explicit mapping, then canonical names, then aliases."""
-    check_columns(columns, allowed, "columns")
-    label = raw.label
-    headers = [str(header) for header in raw.frame.columns]
-    listing = ", ".join(map(repr, headers))
-    duplicated = sorted({header for header in headers if headers.count(header) > 1})
-    if duplicated:
-        raise DataError(
-            f"the header {', '.join(map(repr, duplicated))} appears more than once; "
-            f"columns found: {listing}",
-            source=label,
-            column=duplicated[0],
-            expected="every column with its own header",
-        )
-    found: dict[str, str] = {}
-    unknown = []
-    for name, header in columns.items():
-        match = _find_header(header, headers)
-        if match is None:
-            unknown.append(f"{name}: {header!r}")
-        else:
-            found[name] = match
-    if unknown:
-        raise DataError(
-            f"the config maps {'; '.join(unknown)}, but {label} has no such column; "
-            f"its columns are: {listing}",
-            source=label,
-            expected="the source's header exactly as written",
-        )
-    candidates: dict[str, list[str]] = {}
-    for header in headers:
-        name = _canonical(header, allowed)
-        if name is not None and name not in found and header not in found.values():
-            candidates.setdefault(name, []).append(header)
-    for name, matches in candidates.items():
-        if len(matches) > 1:
-            raise DataError(
-                f"columns {', '.join(map(repr, matches))} are all taken as {name}",
-                source=label,
-                expected=f"one of them mapped in the config (columns: {name}: <header>)",
-            )
-        found[name] = matches[0]
-    missing = [name for name in required if name not in found]
-    if missing:
-        looked = "; ".join(f"{name} (looked for {_looked_for(name)})" for name in missing)
-        raise DataError(
-            f"missing column{'s' * (len(missing) > 1)} {looked}; columns found: {listing}",
-            source=label,
-            column=missing[0] if len(missing) == 1 else None,
-            expected="those columns, or their headers mapped in the config under columns:",
-        )
-    if raw.frame.empty:
-        raise DataError("no rows", source=label, expected="at least one row below the header")
-    used = set(found.values())
-    ignored = [header for header in headers if header not in used]
-    notes = list(raw.notes)
-    if ignored:
-        what = "column" if len(ignored) == 1 else "columns"
-        notes.append(f"{what} {', '.join(map(repr, ignored))} ignored")
-    return found, notes
-
-
-def _find_header(header: str, headers: list[str]) -> str | None:
-    if header in headers:
-        return header
-    loose = [candidate for candidate in headers if _normal(candidate) == _normal(header)]
-    return loose[0] if len(loose) == 1 else None
-
-
-def _canonical(header: str, allowed: tuple[str, ...]) -> str | None:
-    name = _normal(header)
-    if name in allowed:
-        return name
-    alias = HEADER_ALIASES.get(header.strip())
-    return alias if alias in allowed else None
-
-
-def _normal(header: str) -> str:
-    return re.sub(r"[\s\-]+", "_", header.strip().lower())
-
-
-def _looked_for(name: str) -> str:
-    aliases = [alias for alias, canonical in HEADER_ALIASES.items() if canonical == name]
-    return " or ".join([repr(name), *aliases])
 
 
 def _column(found: Mapping[str, str], name: str) -> str:

@@ -126,7 +126,7 @@ def read_series(path: Path | str, horizon: int) -> tuple[pd.DataFrame, pd.DataFr
     import numpy as np
     import pandas as pd
 
-    from analysis.data.validate import (  # the loader's rules for dates and numbers
+    from analysis.data.parse import (  # the loader's rules for dates and numbers
         parse_dates,
         parse_numbers,
     )

@@ -1,0 +1,184 @@
+"""Summing in DuckDB, in its own SQL: Parquet files and DuckDB databases.
+
+One of the two engines of :mod:`analysis.data.pushdown` (the other is
+:mod:`analysis.data.pushdown_sqlalchemy`); DuckDB reads plain number text in the engine too, and
+numbers the lines as the pandas path does (across Parquet files in name order).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+import pandas as pd
+
+from analysis.core import schema
+from analysis.core.errors import DataError
+from analysis.data.config import SourceConfig
+from analysis.data.database import connect_url, driver_message
+from analysis.data.pushdown_columns import SPACES, Columns
+
+_PLAIN_NUMBER = r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"
+_DUCKDB_NUMBERS = re.compile(
+    r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT"
+    r"|DOUBLE|DECIMAL\(\d+,\d+\))$"
+)
+_DUCKDB_DATES = ("DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")
+#: A line's kind, as the bridge tells returns: 1 fewer units, 2 less money (units not negative),
+#: 0 a sale. Lines of one kind summed keep their kind, so summed lines bridge as the lines do.
+_RETURN_KIND = "CASE WHEN q < 0 THEN 1 WHEN cents < 0 THEN 2 ELSE 0 END"
+
+
+class DuckDB:
+    """DuckDB's own SQL: plain number text is read in the engine too."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, source: SourceConfig) -> None:
+        self.con, self.source = con, source
+        self.relation = self._relation()
+
+    @classmethod
+    @contextmanager
+    def open(cls, source: SourceConfig) -> Iterator[DuckDB]:
+        database = ":memory:"
+        if source.kind == "sql" and source.url is not None:
+            database = connect_url(source)[0].database or ":memory:"
+        con = duckdb.connect(database, read_only=database != ":memory:")
+        try:
+            # no bar on stdout; in Jupyter DuckDB keeps its own (changing it needs ipywidgets)
+            with contextlib.suppress(duckdb.Error):
+                con.execute("SET enable_progress_bar = false")
+            if source.base_dir is not None:
+                con.execute(f"SET file_search_path = {_literal(str(source.base_dir))}")
+            yield cls(con, source)
+        except duckdb.Error as err:
+            raise DataError(
+                f"the engine failed: {driver_message(err)}", source=source.label
+            ) from None
+        finally:
+            con.close()
+
+    def probe(self) -> tuple[pd.DataFrame, dict[str, str]]:
+        described = self.con.execute(f"DESCRIBE SELECT * FROM {self.relation}").fetchall()
+        kinds = {}
+        for name, kind, *_ in described:
+            if _DUCKDB_NUMBERS.match(kind):
+                kinds[name] = "number"
+            elif kind in _DUCKDB_DATES:
+                kinds[name] = "date"
+            else:
+                kinds[name] = "text" if kind == "VARCHAR" else "other"
+        return self.con.execute(f"SELECT * FROM {self.relation} LIMIT 1").df(), kinds
+
+    def count(self) -> int:
+        return int(self.con.execute(f"SELECT count(*) FROM {self.relation}").fetchone()[0])
+
+    def _expressions(self, columns: Columns) -> tuple[str, str, str, str, str]:
+        """(flag, date key, day, quantity, cents) as SQL over one source row."""
+        flags, values = [], {}
+        for name in columns.numbers:
+            col, kind = _ident(columns.found[name]), columns.kind(name)
+            required = name in schema.SALES_REQUIRED
+            if kind == "number":
+                value, unusable = f"CAST({col} AS DOUBLE)", f"NOT isfinite(CAST({col} AS DOUBLE))"
+            elif kind == "text":
+                value = f"TRY_CAST({col} AS DOUBLE)"
+                plain = f"regexp_full_match({col}, '{_PLAIN_NUMBER}')"
+                unusable = f"NOT ({plain} AND isfinite({value}))"
+            else:
+                value, unusable = "NULL::DOUBLE", "true"
+            flags.append(unusable if required else f"({col} IS NOT NULL AND {unusable})")
+            values[name] = value
+        flags += [_maybe_blank(f"CAST({_ident(columns.found[n])} AS VARCHAR)")
+                  for n in columns.checked_text]  # fmt: skip
+        col, kind = _ident(columns.found["date"]), columns.kind("date")
+        if kind == "date":
+            day = f"CAST({col} AS DATE)"
+            key = day if columns.daily else f"year({day}) * 100 + month({day})"
+            flags.append(f"{col} IS NULL")
+        else:
+            day, key = "NULL::DATE", f"CAST({col} AS VARCHAR)"
+            if kind != "text":
+                flags.append("true")  # numbers as dates, zoned timestamps: Python decides
+        # numpy's round(x, 2), then round(x * 100): the pandas path's integer cents exactly
+        cents = f"round_even(round_even({values['revenue']} * 100, 0) / 100 * 100, 0)"
+        flag = "coalesce(" + " OR ".join(flags) + ", true)"
+        return flag, key, day, values["quantity"], f"TRY_CAST({cents} AS BIGINT)"
+
+    def sum(self, columns: Columns) -> pd.DataFrame:
+        flag, key, day, quantity, cents = self._expressions(columns)
+        dims = "".join(
+            f", CAST({_ident(columns.found[n])} AS VARCHAR) AS {_ident(n)}" for n in columns.by
+        )
+        keys = "".join(f", {_ident(n)}" for n in columns.by)
+        return self.con.execute(
+            f"SELECT f, d{keys}, k, sum(cents) FILTER (WHERE NOT f) AS cents, "
+            "sum(q) FILTER (WHERE NOT f) AS quantity, count(*) AS lines, "
+            "min(day) FILTER (WHERE NOT f) AS first, max(day) FILTER (WHERE NOT f) AS last "
+            f"FROM (SELECT *, {_RETURN_KIND} AS k FROM (SELECT {flag} AS f, {key} AS d{dims}, "
+            f"{cents} AS cents, {quantity} AS q, {day} AS day FROM {self.relation})) GROUP BY ALL"
+        ).df()
+
+    def look(self, columns: Columns, bad: dict[str, list[object]]) -> pd.DataFrame:
+        flag, key, *_ = self._expressions(columns)
+        where = [flag]
+        for name, values in bad.items():
+            expr = key if name == "date" else f"CAST({_ident(columns.found[name])} AS VARCHAR)"
+            if None in values:
+                where.append(f"{expr} IS NULL")
+            listed = [_literal(str(v)) for v in values if v is not None]
+            if listed:
+                where.append(f"{expr} IN ({', '.join(listed)})")
+        numbered = self._relation(numbered=True)
+        return self.con.execute(
+            f"SELECT * FROM {numbered} WHERE {' OR '.join(where)} ORDER BY __row"
+        ).df()
+
+    def _relation(self, numbered: bool = False) -> str:
+        """The source as a relation; ``numbered`` adds ``__row``, the row number the pandas path
+        shows (records 1.. in query order, or across Parquet files in name order)."""
+        source = self.source
+        if source.kind == "sql":
+            inner = (
+                f"({source.query})" if source.query is not None else _qualified(source.table or "")
+            )
+            return f"(SELECT *, row_number() OVER () AS __row FROM {inner})" if numbered else inner
+        assert source.path is not None
+        path = source.path
+        pattern = _literal(str(path / "**" / "*.parquet") if path.is_dir() else str(path))
+        if not numbered:
+            return f"read_parquet({pattern})"
+        counts = self.con.execute(
+            f"SELECT filename, count(*) FROM read_parquet({pattern}, filename = true) GROUP BY 1"
+        ).fetchall()
+        offsets, total = [], 0
+        for name, n in sorted(counts):
+            offsets.append((name, total))
+            total += n
+        self.con.execute("CREATE OR REPLACE TEMP TABLE offsets (filename VARCHAR, offset_ BIGINT)")
+        self.con.executemany("INSERT INTO offsets VALUES (?, ?)", offsets)
+        return (
+            "(SELECT p.* EXCLUDE (filename, file_row_number), o.offset_ + p.file_row_number + 1 "
+            f"AS __row FROM read_parquet({pattern}, filename = true, file_row_number = true)"
+            " p JOIN offsets o USING (filename))"
+        )
+
+
+def _maybe_blank(text: str) -> str:
+    """True unless the text is certainly not blank: present and not starting with a space."""
+    spaces = ", ".join(_literal(c) for c in SPACES)
+    return f"({text} IS NULL OR {text} = '' OR substring({text}, 1, 1) IN ({spaces}))"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _qualified(name: str) -> str:
+    return ".".join(_ident(part) for part in name.split("."))
