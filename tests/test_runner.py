@@ -306,3 +306,19 @@ def test_a_run_loads_the_data_once(tmp_path, monkeypatch):
     text = re.sub(r"<[^>]+>", " ", (result.folder / "overview.html").read_text(encoding="utf-8"))
     assert "Revenue in 2025Q4 was ¥23.67 M" in text and "46,649 rows read" in text
     assert list((tmp_path / "out" / ".staging").iterdir()) == []
+
+
+def test_an_unexpected_fault_is_one_line_and_the_traceback_is_logged(tmp_path, capsys, monkeypatch):
+    def broken(dataset):
+        raise ValueError("checksum went wrong\nsecond line")
+
+    monkeypatch.setattr(runner_module.manifest, "inputs", broken)
+    assert main(["run", "--quarter", "2025Q4", "--out", str(tmp_path)]) == 3
+    err = capsys.readouterr().err
+    assert err == (
+        "sales-report: error: the run failed: ValueError: checksum went wrong "
+        "(traceback in the log)\n"
+    )
+    (log,) = (tmp_path / "logs").glob("*.log")
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in text and "in broken" in text

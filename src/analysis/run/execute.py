@@ -28,7 +28,7 @@ logging.getLogger("papermill").setLevel(logging.WARNING)  # our own progress lin
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 #: Log records for the run's log file only (a terminal gets the one-line error).
-_FILE_ONLY = {"file_only": True}
+FILE_ONLY = {"file_only": True}
 
 
 def execute(
@@ -56,7 +56,7 @@ def execute(
         except PapermillExecutionError as exc:
             kept = _keep(target, failed)
             trace = _ANSI.sub("", "\n".join(exc.traceback))
-            log.error("%s traceback:\n%s", notebook.name, trace, extra=_FILE_ONLY)
+            log.error("%s traceback:\n%s", notebook.name, trace, extra=FILE_ONLY)
             raise RunError(
                 f"{notebook.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
                 f"(executed notebook kept in {kept})",
@@ -67,7 +67,7 @@ def execute(
             ) from exc
         except Exception as exc:  # kernel died, timeout, ...: the same one-line report
             kept = _keep(target, failed)
-            log.error("%s did not finish", notebook.name, exc_info=True, extra=_FILE_ONLY)
+            log.error("%s did not finish", notebook.name, exc_info=True, extra=FILE_ONLY)
             cause = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise RunError(
                 f"{notebook.name} did not finish: {type(exc).__name__}: {cause} "

@@ -25,7 +25,7 @@ from typing import Any
 import nbformat
 
 from analysis.core.bundled import notebooks_dir
-from analysis.core.errors import WorkbenchError
+from analysis.core.errors import RunError, WorkbenchError
 from analysis.core.parameters import Parameter
 from analysis.data import snapshot
 from analysis.data.config import load_config, sample_config_path
@@ -34,7 +34,7 @@ from analysis.forecasting import ledger
 from analysis.reports import forecast, overview, target_miss
 from analysis.reports.review import COMMON, Review
 from analysis.run import manifest, pages, params, publish
-from analysis.run.execute import execute
+from analysis.run.execute import FILE_ONLY, execute
 from analysis.run.export import to_html
 
 log = logging.getLogger(__name__)
@@ -140,6 +140,12 @@ def run(
     except WorkbenchError as exc:
         log.error("%s", exc)
         raise
+    except Exception as exc:  # a fault of the workbench itself: one line, the traceback logged
+        first = (str(exc).strip().splitlines() or [""])[0]
+        log.error("unexpected failure", exc_info=True, extra=FILE_ONLY)
+        error = RunError(f"the run failed: {type(exc).__name__}: {first} (traceback in the log)")
+        log.error("%s", error)
+        raise error from exc
     finally:
         _finish_log(buffer, out / "logs" / f"{label or 'run'}-{stamp}.log")
     return RunResult(quarter=label, folder=folder, index=folder / "index.html", seconds=seconds)
