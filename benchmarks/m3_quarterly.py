@@ -33,8 +33,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.forecasting import accuracy
-from analysis.forecasting import forecaster as fc_module
+from analysis.forecasting import accuracy, members, pooled
+from analysis.forecasting.backends import Backend, for_jobs
+from analysis.forecasting.forecaster import COMBINATION, forecast, naive2
 
 H = 8
 SEASON = 4
@@ -109,26 +110,27 @@ def run_statsforecast(model: object, train: pd.DataFrame, jobs: int) -> pd.DataF
     return out.rename(columns={name: "mean"})[["unique_id", "ds", "mean"]]
 
 
-def run_member(member: object, train: pd.DataFrame, jobs: int) -> pd.DataFrame:
+def run_member(member: members.Member, train: pd.DataFrame, backend: Backend) -> pd.DataFrame:
     """One member of the default combination, fitted exactly as inside it (points only; the
-    pooled member switched off by asking for more windows than there are)."""
-    saved = fc_module.MEMBERS, fc_module.MIN_GLOBAL_WINDOWS
-    fc_module.MEMBERS, fc_module.MIN_GLOBAL_WINDOWS = (member,), 10**12
+    pooled member switched off by asking for more windows than there are). The forked worker
+    processes inherit the replaced members."""
+    saved = members.MEMBERS, pooled.MIN_GLOBAL_WINDOWS
+    members.MEMBERS, pooled.MIN_GLOBAL_WINDOWS = (member,), 10**12
     try:
-        return fc_module.forecast(train, H, level=None, n_jobs=jobs, calibrate=False)
+        return forecast(train, H, level=None, calibrate=False, backend=backend)
     finally:
-        fc_module.MEMBERS, fc_module.MIN_GLOBAL_WINDOWS = saved
+        members.MEMBERS, pooled.MIN_GLOBAL_WINDOWS = saved
 
 
 def run_global(train: pd.DataFrame) -> pd.DataFrame:
     """The pooled member alone; Naive2 where it is not used (a series not positive throughout)."""
-    out = fc_module.naive2(train, H, SEASON)  # sorted by unique_id and ds
+    out = naive2(train, H, SEASON)  # sorted by unique_id and ds
     ordered = train.sort_values(["unique_id", "ds"], kind="stable")
     values = [g.to_numpy(dtype="float64") for _, g in ordered.groupby("unique_id", sort=False)["y"]]
-    pooled = fc_module.global_ar(values, H)
+    forecasts = pooled.global_ar(values, H)
     fallback = out["mean"].to_numpy().reshape(len(values), H)
     out["mean"] = np.concatenate(
-        [p if p is not None else f for p, f in zip(pooled, fallback, strict=True)]
+        [p if p is not None else f for p, f in zip(forecasts, fallback, strict=True)]
     )
     return out
 
@@ -180,15 +182,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name}: {seconds[name]:.1f} s", flush=True)
 
     print("running (each with the same worker processes):")
-    timed("Naive2", lambda: fc_module.naive2(train, H, SEASON))
+    timed("Naive2", lambda: naive2(train, H, SEASON))
     # import statsforecast before timing, as the command's start-up does
     import statsforecast.models  # noqa: F401
 
-    default = fc_module.COMBINATION
-    timed(default, lambda: fc_module.forecast(train, H, level=(80, 95), n_jobs=args.jobs))
-    for member in fc_module.MEMBERS:
-        timed(f"member {member.name}", lambda m=member: run_member(m, train, args.jobs))
-    timed(f"member {fc_module.GLOBAL_NAME}", lambda: run_global(train))
+    default = COMBINATION
+    backend = for_jobs(args.jobs)
+    timed(default, lambda: forecast(train, H, level=(80, 95), backend=backend))
+    for member in members.MEMBERS:
+        timed(f"member {member.name}", lambda m=member: run_member(m, train, backend))
+    timed(f"member {pooled.GLOBAL_NAME}", lambda: run_global(train))
     for name, model in statsforecast_models(not args.skip_arima).items():
         timed(f"statsforecast {name}", lambda m=model: run_statsforecast(m, train, args.jobs))
     four = [f"statsforecast {n}" for n in ("AutoETS", "AutoARIMA", "AutoTheta", "AutoCES")]

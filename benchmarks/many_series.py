@@ -86,15 +86,16 @@ def main(argv: list[str] | None = None) -> int:
     lengths = df.groupby("unique_id").size()
     print(f"{args.series:,} series, {len(df):,} quarters (lengths {lengths.min()}-{lengths.max()})")
 
-    from analysis.forecasting.forecaster import fit_forecast
+    from analysis.forecasting.backends import for_jobs
+    from analysis.forecasting.forecaster import Forecaster
 
     start = time.perf_counter()
-    result = fit_forecast(df, H, level=LEVELS, n_jobs=args.jobs)
+    forecaster = Forecaster(H, LEVELS, backend=for_jobs(args.jobs)).fit(df)
     ours = time.perf_counter() - start
-    models = result.forecasts.drop_duplicates("unique_id")["model"].value_counts()
+    models = forecaster.forecast().drop_duplicates("unique_id")["model"].value_counts()
     print(
         f"default forecaster, {args.jobs} worker processes: {ours:.1f} s wall "
-        f"({result.calibration.describe()}); peak memory {peak_mb():,.0f} MB"
+        f"({forecaster.calibration.describe()}); peak memory {peak_mb():,.0f} MB"
     )
     print("  models: " + ", ".join(f"{name} {n:,}" for name, n in models.items()))
 

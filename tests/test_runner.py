@@ -60,7 +60,7 @@ def test_report_shows_results_without_code(published):
     assert "Revenue in 2025Q4 was ¥" in text
     assert "Own brand direct" in text and "Ball valves" in text
     assert "46,649 rows read" in text  # row accounting of the sample in the footer
-    assert "import " not in text and "overview.prepare" not in text
+    assert "import " not in text and "prepare(" not in text
     assert "<img" in page and "data:image/png;base64" in page
     assert not re.search(r"<script[^>]+src=", page)
     assert "/work/" not in page and "/tmp/" not in page

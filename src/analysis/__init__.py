@@ -35,7 +35,7 @@ _API = {
     "bridge": "analysis.targets.bridge",
     "drilldown": "analysis.targets.drilldown",
     "forecast": "analysis.forecasting.forecaster",
-    "fit_forecast": "analysis.forecasting.forecaster",
+    "Forecaster": "analysis.forecasting.forecaster",
 }
 __all__ = ["__version__", *_API]
 

@@ -15,14 +15,18 @@ per series
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from analysis.forecasting import accuracy
 
-Forecaster = Callable[..., pd.DataFrame]
+if TYPE_CHECKING:
+    from analysis.forecasting.backends import Backend
+
+#: A function with the signature of :func:`~analysis.forecasting.forecaster.forecast`.
+ForecastFunction = Callable[..., pd.DataFrame]
 
 
 def seasonal_naive(y: np.ndarray, h: int, season_length: int) -> np.ndarray:
@@ -43,7 +47,8 @@ def cross_validation(
     level: Sequence[float] | None = (80, 95),
     season_length: int = 4,
     min_train: int = 1,
-    forecaster: Forecaster | None = None,
+    forecaster: ForecastFunction | None = None,
+    backend: Backend | None = None,
     **kwargs: Any,
 ) -> pd.DataFrame:
     """Forecasts from ``n_windows`` rolling origins, with the actuals.
@@ -51,11 +56,14 @@ def cross_validation(
     ``df`` is a long frame (``unique_id, ds, y``). A series is left out of a window when fewer than
     ``min_train`` quarters precede that origin. ``forecaster`` defaults to
     :func:`~analysis.forecasting.forecaster.forecast` (any function with its signature will do);
-    ``kwargs`` go
-    to it. Returns ``unique_id, cutoff, ds, y, mean, lo-*, hi-*, model, note, snaive``.
+    ``backend`` (where the default forecaster fits the series; passed on when given) and
+    ``kwargs`` go to it. Returns ``unique_id, cutoff, ds, y, mean, lo-*, hi-*, model, note,
+    snaive``.
     """
     if forecaster is None:
         from analysis.forecasting.forecaster import forecast as forecaster
+    if backend is not None:
+        kwargs["backend"] = backend
     if n_windows < 1 or step_size < 1 or h < 1:
         raise ValueError("h, n_windows and step_size must be at least 1")
     frame = df[["unique_id", "ds", "y"]].sort_values(["unique_id", "ds"], ignore_index=True)

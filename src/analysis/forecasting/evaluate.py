@@ -3,11 +3,11 @@
 The file is a long CSV with ``unique_id, ds, y`` and optionally ``split`` (``train`` or ``test``).
 Without ``split`` the last ``--horizon`` quarters of each series are held out. The command fits
 the default forecaster (:mod:`~analysis.forecasting.forecaster`) on the training part, forecasts
-``--horizon``
-quarters, and compares with the held-out quarters: sMAPE, MASE, OWA against M4's Naive2, interval
-coverage and Winkler scores, overall and per series. It prints a table and, with ``--json``, writes
-every figure to a file; ``seconds`` is the wall time from reading the file to the scores (the
-interpreter's start-up, about 1 s, is not included).
+``--horizon`` quarters, and compares with the held-out quarters: sMAPE, MASE, OWA against M4's
+Naive2, interval coverage and Winkler scores, overall and per series. It prints a table and, with
+``--json``, writes every figure to a file; ``seconds`` is the wall time from reading the file to
+the scores (the interpreter's start-up, about 1 s, is not included). ``--jobs`` chooses the
+backend (:func:`~analysis.forecasting.backends.for_jobs`).
 
 Wire it into the command line with ``add_parser(subparsers)``; the handler returns the exit code.
 """
@@ -26,6 +26,8 @@ from analysis.core.errors import DataError, ParameterError, WorkbenchError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from analysis.forecasting.backends import Backend
 
 # numpy, pandas and the forecaster are imported when the command runs, so that adding this
 # command to ``sales-report`` does not slow down its other commands.
@@ -90,7 +92,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", type=Path, default=None, help="write all figures to this file")
     parser.add_argument(
-        "--jobs", type=int, default=-1, help="worker processes (default: one per core)"
+        "--jobs", type=int, default=-1, help="worker processes (1: none; default: one per core)"
     )
     parser.set_defaults(handler=handle)
 
@@ -103,12 +105,14 @@ def handle(args: argparse.Namespace) -> int:
         raise ParameterError(f"--season-length must be at least 1, got {args.season_length}")
     if any(not 0 < lev < 100 for lev in args.level):
         raise ParameterError(f"--level takes percentages between 0 and 100, got {args.level}")
+    from analysis.forecasting.backends import for_jobs
+
     result = evaluate(
         args.series,
         args.horizon,
         season_length=args.season_length,
         level=tuple(args.level),
-        n_jobs=args.jobs,
+        backend=for_jobs(args.jobs),
     )
     print(format_table(result))
     if args.json is not None:
@@ -228,7 +232,7 @@ def _check_consecutive(frame: pd.DataFrame, source: str) -> None:
     """Every series in regular steps (the file's own frequency, quarterly in practice)."""
     import pandas as pd
 
-    from analysis.forecasting.forecaster import infer_freq
+    from analysis.forecasting.frames import infer_freq
 
     ds = frame["ds"]
     try:
@@ -294,23 +298,23 @@ def evaluate(
     *,
     season_length: int = 4,
     level: tuple[int, ...] = (80, 95),
-    n_jobs: int = -1,
+    backend: Backend | None = None,
 ) -> dict[str, Any]:
-    """Forecast the held-out part of every series in ``path`` and score it (see module doc)."""
+    """Forecast the held-out part of every series in ``path`` and score it (see module doc);
+    the series are fitted on ``backend`` (``None``: the default)."""
     import numpy as np
 
     from analysis.forecasting import accuracy
-    from analysis.forecasting.forecaster import COMBINATION, fit_forecast, naive2
+    from analysis.forecasting.forecaster import COMBINATION, Forecaster, naive2
 
     start = time.perf_counter()
     train, test, notes = read_series(path, horizon)
+    forecaster = Forecaster(horizon, level, season_length, backend=backend)
     try:
-        result = fit_forecast(
-            train, horizon, level=level, season_length=season_length, n_jobs=n_jobs
-        )
+        forecaster.fit(train)
     except DataError as exc:
         raise DataError(str(exc), source=str(path)) from exc
-    fc = result.forecasts
+    fc = forecaster.forecast()
     bench = naive2(train, horizon, season_length=season_length)
     per = accuracy.score(fc, test, train, season_length=season_length, level=level)
     per_naive = accuracy.score(bench, test, train, season_length=season_length, level=())
@@ -329,7 +333,7 @@ def evaluate(
         per["owa"] = 0.5 * (per["smape"] / per["smape_naive2"] + per["mase"] / per["mase_naive2"])
     labels = fc.drop_duplicates("unique_id").set_index("unique_id")[["model", "note"]]
     per = per.join(labels, on="unique_id")
-    calibration = result.calibration
+    calibration = forecaster.calibration
     return {
         "file": str(path),
         "method": COMBINATION,

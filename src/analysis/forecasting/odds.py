@@ -25,6 +25,7 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from analysis.data.load import Dataset
+    from analysis.forecasting.backends import Backend
 
 #: Interval levels that describe a forecast distribution finely enough for target odds.
 DISTRIBUTION_LEVELS: tuple[int, ...] = (10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 98)
@@ -144,14 +145,15 @@ def channel_odds(
     probability: float = 0.7,
     target_column: str = "target_revenue",
     method: str = "mint_shrink",
-    n_jobs: int = -1,
+    backend: Backend | None = None,
 ) -> pd.DataFrame:
     """Odds of every channel target in a quarter after the data, from coherent forecasts.
 
     Forecasts the default hierarchy (total, channel, channel x region, channel x product line)
     up to the last target quarter, reconciles with ``method``, and scores the channel-level targets
-    (rows without finer dimensions). Returns the columns of :func:`odds` plus ``quarter`` and
-    ``channel``; empty when no target lies after the data.
+    (rows without finer dimensions); the series are fitted on ``backend`` (``None``: the
+    default). Returns the columns of :func:`odds` plus ``quarter`` and ``channel``; empty when no
+    target lies after the data.
     """
     from analysis.data.series import Coverage, latest_complete_quarter
     from analysis.forecasting.reconcile import build, forecast_hierarchy
@@ -178,7 +180,7 @@ def channel_odds(
     h = int(max((p - last).n for p in future["period"]))
     hierarchy = build(dataset.sales, calendar, coverage=coverage)
     fc = forecast_hierarchy(
-        hierarchy, h, methods=(method,), level=DISTRIBUTION_LEVELS, n_jobs=n_jobs
+        hierarchy, h, methods=(method,), level=DISTRIBUTION_LEVELS, backend=backend
     )
     fc = fc.loc[fc["level"] == "channel"]
     wanted = pd.DataFrame(

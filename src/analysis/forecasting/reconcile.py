@@ -6,8 +6,8 @@ series are channel × region × product line; every other series is a sum of the
 matrix ``S``). :func:`build` makes every series from the sales lines in integer cents.
 
 :func:`forecast_hierarchy` forecasts every series with the default forecaster
-(:func:`~analysis.forecasting.forecaster.fit_forecast`) and reconciles them with
-hierarchicalforecast:
+(:class:`~analysis.forecasting.forecaster.Forecaster`, on the given backend) and reconciles them
+with hierarchicalforecast:
 
 ``bottom_up``    forecast the bottom series, add them up (``BottomUp``)
 ``mint_shrink``  MinTrace with a shrunk covariance of the in-sample one-step errors
@@ -21,8 +21,7 @@ under normality instead, which covered too little on the sample data. When MinT 
 in-sample error variance: constant or all-zero series only), structural weights (``wls_struct``)
 are used and the note says so. :func:`backtest_hierarchy` compares base, bottom-up and MinT
 forecasts from rolling origins, per level; ``python -m analysis.forecasting.reconcile`` runs it on
-the sample
-data (BENCHMARKS.md, ``## Forecasting``).
+the sample data (BENCHMARKS.md, ``## Forecasting``).
 """
 
 from __future__ import annotations
@@ -38,6 +37,8 @@ import pandas as pd
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.series import DEFAULT_LEVELS, Coverage, quarterly, unique_ids
 from analysis.forecasting import accuracy
+from analysis.forecasting.backends import Backend
+from analysis.forecasting.forecaster import Forecaster
 
 #: Reconciliation methods by name, and the name of the default.
 METHODS = ("bottom_up", "mint_shrink")
@@ -167,9 +168,8 @@ def forecast_hierarchy(
     include_base: bool = False,
     level: Sequence[int] = (80, 95),
     season_length: int = 4,
-    n_jobs: int = -1,
     intervals: str = "base",
-    cluster: Any = None,
+    backend: Backend | None = None,
 ) -> pd.DataFrame:
     """Coherent forecasts of every series in ``hierarchy``, ``h`` quarters ahead.
 
@@ -181,22 +181,13 @@ def forecast_hierarchy(
     ``intervals``: ``base`` (default) keeps each series' calibrated base interval widths around
     its reconciled mean; ``normality`` has hierarchicalforecast reconcile them under normality
     with the error correlations of the method (BENCHMARKS.md compares their coverage).
+    ``backend``: where the series are fitted (``None``: the default backend for their number).
     """
     if intervals not in ("base", "normality"):
         raise ValueError(f"intervals must be 'base' or 'normality', got {intervals!r}")
-    from analysis.forecasting.forecaster import fit_forecast
-
     data = hierarchy.frame[["unique_id", "ds", "y"]]
-    result = fit_forecast(
-        data,
-        h,
-        level=level,
-        season_length=season_length,
-        n_jobs=n_jobs,
-        fitted=True,
-        cluster=cluster,
-    )
-    base = result.forecasts.copy()
+    fitted = Forecaster(h, level, season_length, backend=backend).fit(data, fitted=True)
+    base = fitted.forecast()
     interval_cols = [c for c in base.columns if c.startswith(("lo-", "hi-"))]
     # hierarchicalforecast needs every interval: a series too short for one gets zero width.
     missing = base[interval_cols].isna().any(axis=1) if interval_cols else None
@@ -211,7 +202,7 @@ def forecast_hierarchy(
     y_hat = base[["unique_id", "ds", "mean", *interval_cols]].rename(
         columns={"mean": _BASE, **{c: f"{_BASE}-{c}" for c in interval_cols}}
     )
-    y_fit = result.fitted.rename(columns={"fitted": _BASE})
+    y_fit = fitted.fitted_values().rename(columns={"fitted": _BASE})
     labels = base.drop_duplicates("unique_id").set_index("unique_id")[["model", "note"]]
     blocks = []
     if include_base:
@@ -308,9 +299,8 @@ def backtest_hierarchy(
     methods: Sequence[str] = METHODS,
     season_length: int = 4,
     level: Sequence[int] = (80, 95),
-    n_jobs: int = -1,
     intervals: str = "base",
-    cluster: Any = None,
+    backend: Backend | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Base against reconciled forecasts from ``n_windows`` origins (one quarter apart).
 
@@ -331,9 +321,8 @@ def backtest_hierarchy(
             include_base=True,
             level=level,
             season_length=season_length,
-            n_jobs=n_jobs,
             intervals=intervals,
-            cluster=cluster,
+            backend=backend,
         )
         fc["cutoff"] = cutoff
         forecasts.append(fc)

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from analysis.forecasting import cluster, ledger, reconcile, odds as target_odds
+from analysis.forecasting.backends import Backend, default_backend
 from analysis.reports import present
 from analysis.core.errors import DataError, ParameterError
 from analysis.core.parameters import Parameter
@@ -65,7 +65,7 @@ class Outlook:
     forecasts: pd.DataFrame  # unique_id, level, ds, quarter, horizon, mean, lo-*, hi-*, model, note
     method: str
     levels: tuple[int, ...]
-    cluster: Any = None  # the Dask client the forecasts were fitted on, if any
+    backend: Backend  # where the forecasts were fitted; the backtest runs there too
 
     @property
     def origin(self) -> str:
@@ -143,9 +143,12 @@ def prepare(
     horizon: int = 4,
     levels: Sequence[int] = (80, 95),
     method: str = "mint_shrink",
-    n_jobs: int = -1,
 ) -> Outlook:
-    """Forecast every series of the default hierarchy ``horizon`` quarters past the review."""
+    """Forecast every series of the default hierarchy ``horizon`` quarters past the review.
+
+    The series are fitted on the Dask cluster the run configuration names (``cluster:``), else
+    on the default backend (worker processes when there are enough series and cores).
+    """
     _CONTRACT["method"].check(method)
     _CONTRACT["horizon"].check(horizon)
     levels = tuple(_CONTRACT["levels"].check(list(levels)))
@@ -164,14 +167,14 @@ def prepare(
     # the report shows only the requested ones.
     every = sorted(set(levels) | set(target_odds.DISTRIBUTION_LEVELS))
     address = review.dataset.config.cluster
-    client = cluster.connect(address) if address else None
+    backend = cluster.connect(address) if address else default_backend()
     fc = reconcile.forecast_hierarchy(
-        hierarchy, horizon, methods=(method,), level=every, n_jobs=n_jobs, cluster=client
+        hierarchy, horizon, methods=(method,), level=every, backend=backend
     )
     periods = fc["ds"].dt.to_period(review.calendar.freq)
     fc["quarter"] = review.calendar.labels(periods)
     fc["horizon"] = [(p - last).n for p in periods]
-    return Outlook(review, hierarchy, fc, method, levels, client)
+    return Outlook(review, hierarchy, fc, method, levels, backend)
 
 
 def headline(outlook: Outlook) -> str:
@@ -256,7 +259,7 @@ def backtest(outlook: Outlook, horizon: int = 4, windows: int = 4) -> pd.DataFra
         n_windows=windows,
         methods=reconcile.METHODS,
         level=outlook.levels,
-        cluster=outlook.cluster,
+        backend=outlook.backend,
     )
     return scores.loc[scores["level"].isin(REPORTED_LEVELS)].reset_index(drop=True)
 

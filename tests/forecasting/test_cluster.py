@@ -13,7 +13,9 @@ import yaml
 
 from analysis.core.errors import ConfigError
 from analysis.data.config import sample_config_path
-from analysis.forecasting.forecaster import fit_forecast
+from analysis.forecasting.backends import InProcess
+from analysis.forecasting.cluster import DaskCluster, connect
+from analysis.forecasting.forecaster import Forecaster
 from analysis.reports import forecast as outlook
 from analysis.reports.review import prepare
 
@@ -45,11 +47,26 @@ def series(n: int) -> pd.DataFrame:
 
 def test_cluster_forecasts_equal_local_ones(client) -> None:
     df = series(24)  # with short series (no seasonality) and calibration refits
-    remote = fit_forecast(df, 4, cluster=client, fitted=True)
-    local = fit_forecast(df, 4, n_jobs=1, fitted=True)
-    pd.testing.assert_frame_equal(remote.forecasts, local.forecasts)
-    pd.testing.assert_frame_equal(remote.fitted, local.fitted)
+    remote = Forecaster(4, backend=DaskCluster(client)).fit(df, fitted=True)
+    local = Forecaster(4, backend=InProcess()).fit(df, fitted=True)
+    pd.testing.assert_frame_equal(remote.forecast(), local.forecast())
+    pd.testing.assert_frame_equal(remote.fitted_values(), local.fitted_values())
     np.testing.assert_array_equal(remote.calibration.scores, local.calibration.scores)
+
+
+def test_cluster_backend_reports_progress_and_keys(client) -> None:
+    from analysis.forecasting.tasks import SeriesTask, TaskKey
+
+    y = 100 + np.arange(12.0)
+    tasks = [SeriesTask(TaskKey(0), y, 2, 4), SeriesTask(TaskKey(0, 2), y[:-2], 2, 4)]
+    done: list[int] = []
+    results = DaskCluster(client).run(tasks, done.append)
+    assert set(results) == {TaskKey(0, 0), TaskKey(0, 2)}
+    assert sum(done) == 2
+    local = InProcess().run(tasks)
+    for key, result in results.items():
+        np.testing.assert_array_equal(result.mean, local[key].mean)
+        assert result.notes == local[key].notes
 
 
 def test_config_naming_a_cluster_sends_the_report_forecasts_there(client, tmp_path: Path) -> None:
@@ -63,7 +80,7 @@ def test_config_naming_a_cluster_sends_the_report_forecasts_there(client, tmp_pa
 
     review = prepare(quarter="2025Q4", config=str(path))
     remote = outlook.prepare(review, horizon=1)
-    assert remote.cluster is not None
+    assert isinstance(remote.backend, DaskCluster)
     local = outlook.prepare(prepare(quarter="2025Q4", config="sample"), horizon=1)
     pd.testing.assert_frame_equal(remote.forecasts, local.forecasts)
 
@@ -71,8 +88,6 @@ def test_config_naming_a_cluster_sends_the_report_forecasts_there(client, tmp_pa
 def test_a_cluster_that_does_not_answer_is_a_config_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from analysis.forecasting.cluster import connect
-
     # Dask logs every refused connection with its traceback; the error we raise says it all
     monkeypatch.setattr(logging.getLogger("distributed"), "level", logging.CRITICAL)
     with pytest.raises(ConfigError, match=r"no Dask scheduler answers at tcp://127\.0\.0\.1:9"):

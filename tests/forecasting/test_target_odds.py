@@ -11,6 +11,7 @@ import pytest
 from analysis.data.config import RunConfig, SourceConfig
 from analysis.data.load import Dataset
 from analysis.forecasting import odds as target_odds
+from analysis.forecasting.backends import InProcess
 
 Z = NormalDist()
 
@@ -115,7 +116,7 @@ def test_channel_odds_from_a_dataset():
         reports=[],
         rejected={},
     )
-    out = target_odds.channel_odds(dataset, probability=0.7, n_jobs=1)
+    out = target_odds.channel_odds(dataset, probability=0.7, backend=InProcess())
     assert list(out["quarter"]) == ["2026Q1", "2026Q1"]  # 2025Q4 is in the past
     online = out.set_index("channel").loc["Online"]
     retail = out.set_index("channel").loc["Retail"]

@@ -12,6 +12,7 @@ from hypothesis.extra.numpy import arrays
 from analysis.core.quarters import FiscalCalendar
 from analysis.data import series
 from analysis.forecasting import reconcile
+from analysis.forecasting.backends import InProcess
 
 LEVELS = ((), ("channel",), ("channel", "region"), ("channel", "product_line"))
 # Channel A sells in two regions and two product lines, channel B in one of each.
@@ -90,7 +91,7 @@ def test_reconciled_forecasts_add_up(values, method):
     hier = reconcile.from_bottom(
         bottom_frame(values), ["channel", "region", "product_line"], LEVELS
     )
-    fc = reconcile.forecast_hierarchy(hier, 3, methods=(method,), n_jobs=1)
+    fc = reconcile.forecast_hierarchy(hier, 3, methods=(method,), backend=InProcess())
     scale = max(1.0, float(np.abs(fc["mean"]).max()))
     assert reconcile.coherence_gap(fc, hier) <= 1e-7 * scale
     # in particular the channels add up to the company total
@@ -146,15 +147,17 @@ def test_forecast_hierarchy_output(hierarchy):
 
 
 def test_normality_intervals(hierarchy):
-    fc = reconcile.forecast_hierarchy(hierarchy, 2, intervals="normality", n_jobs=1)
+    fc = reconcile.forecast_hierarchy(hierarchy, 2, intervals="normality", backend=InProcess())
     assert (fc["lo-80"] < fc["mean"]).all() and (fc["mean"] < fc["hi-80"]).all()
     assert (fc["hi-95"] > fc["hi-80"]).all()
     with pytest.raises(ValueError, match="intervals must be"):
-        reconcile.forecast_hierarchy(hierarchy, 2, intervals="bootstrap", n_jobs=1)
+        reconcile.forecast_hierarchy(hierarchy, 2, intervals="bootstrap", backend=InProcess())
 
 
 def test_backtest_hierarchy_table(hierarchy):
-    table, forecasts = reconcile.backtest_hierarchy(hierarchy, h=2, n_windows=2, n_jobs=1)
+    table, forecasts = reconcile.backtest_hierarchy(
+        hierarchy, h=2, n_windows=2, backend=InProcess()
+    )
     assert len(table) == 5 * 3  # five levels, three methods
     assert set(table.columns) >= {"level", "method", "smape", "mase", "rmsse", "coverage-80"}
     assert list(table["level"].unique()) == list(hierarchy.tags)
@@ -168,7 +171,7 @@ def test_unknown_method():
         bottom_frame(seasonal_values()), ["channel", "region", "product_line"], LEVELS
     )
     with pytest.raises(ValueError, match="unknown reconciliation method"):
-        reconcile.forecast_hierarchy(hier, 2, methods=("optimal",), n_jobs=1)
+        reconcile.forecast_hierarchy(hier, 2, methods=("optimal",), backend=InProcess())
 
 
 def test_mint_falls_back_to_structural_weights_without_error_variance():
@@ -177,7 +180,7 @@ def test_mint_falls_back_to_structural_weights_without_error_variance():
     hier = reconcile.from_bottom(
         bottom_frame(values), ["channel", "region", "product_line"], LEVELS
     )
-    fc = reconcile.forecast_hierarchy(hier, 2, methods=("mint_shrink",), n_jobs=1)
+    fc = reconcile.forecast_hierarchy(hier, 2, methods=("mint_shrink",), backend=InProcess())
     assert np.isfinite(fc["mean"]).all()
     assert fc["note"].str.contains("structural weights").all()
     assert reconcile.coherence_gap(fc, hier) < 1e-6

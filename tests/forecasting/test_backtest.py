@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.forecasting import backtest
+from analysis.forecasting.backends import InProcess
 
 
 def last_value(df: pd.DataFrame, h: int, level=None, season_length: int = 4) -> pd.DataFrame:
@@ -103,7 +104,7 @@ def test_with_the_default_forecaster():
             "y": 100 + 2 * t + 10 * np.array([-1, 1, 0.5, -0.5])[t % 4] + rng.normal(0, 2, 24),
         }
     )
-    cv = backtest.cross_validation(df, 2, n_windows=2, n_jobs=1)
+    cv = backtest.cross_validation(df, 2, n_windows=2, backend=InProcess())
     _, overall = backtest.summarize(cv, df)
     assert {"mean", "lo-80", "hi-95", "model", "note", "snaive"} <= set(cv.columns)
     assert overall["skill-mase"] > 0  # a trend the seasonal naive misses

@@ -12,6 +12,7 @@ import pytest
 
 from analysis.core.errors import DataError, ParameterError
 from analysis.forecasting import evaluate
+from analysis.forecasting.backends import InProcess, WorkerPool, default_backend
 
 H = 4
 
@@ -103,6 +104,21 @@ def test_prints_a_table(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Naive2" in out and "sMAPE" in out and "OWA" in out
     assert "3 series, horizon 2" in out
+
+
+def test_jobs_option_chooses_the_backend(tmp_path, monkeypatch):
+    csv = long_csv(tmp_path / "s.csv", split=False)
+    seen = []
+    real = evaluate.evaluate
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["backend"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(evaluate, "evaluate", spy)
+    for jobs in ("1", "2", "-1"):
+        assert run(["evaluate", "--series", str(csv), "--horizon", "2", "--jobs", jobs]) == 0
+    assert seen == [InProcess(), WorkerPool(2), default_backend()]
 
 
 def write(tmp_path: Path, text: str) -> Path:

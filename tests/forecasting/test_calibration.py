@@ -1,0 +1,98 @@
+"""Calibrated intervals: coverage on simulated series, Gaussian fallback, several origins."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from forecast_examples import frame, seasonal_series
+
+from analysis.forecasting.backends import InProcess
+from analysis.forecasting.calibration import (
+    MAX_CALIBRATION_SERIES,
+    Calibration,
+    calibration_plan,
+    conformal_quantile,
+)
+from analysis.forecasting.forecaster import Forecaster, forecast
+from analysis.forecasting.tasks import SeriesResult, TaskKey
+
+
+def test_coverage_on_simulated_series():
+    """Calibrated intervals cover about their level on series of known distribution.
+
+    120 series: seasonal level plus a Gaussian AR(1) (phi 0.6, sd 5), 28 quarters, 4 ahead:
+    480 actuals. Independent points would give a binomial standard error of 0.018 at 80 %; the
+    four steps of a series are correlated and the multiplier itself is estimated from 480
+    backtest errors, which roughly doubles it to ~0.03. The tolerances (0.08 at 80 %, 0.045 at
+    95 %) are about 2.5 of those errors: a wrong multiplier (the 95 % one for 80 %, or none)
+    lands far outside.
+    """
+    rng = np.random.default_rng(2024)
+    n, h, k = 28, 4, 120
+    series, future = {}, {}
+    for i in range(k):
+        e = rng.normal(0, 5, n + h)
+        x = np.zeros(n + h)
+        for t in range(1, n + h):
+            x[t] = 0.6 * x[t - 1] + e[t]
+        y = 100 + 10 * np.array([-1.0, 1.5, -0.5, 0.0])[np.arange(n + h) % 4] + x
+        series[f"s{i}"], future[f"s{i}"] = y[:n], y[n:]
+    out = forecast(frame(series), h, backend=InProcess())
+    actual = np.concatenate([future[f"s{i}"] for i in range(k)])
+    out = out.set_index("unique_id").loc[[f"s{i}" for i in range(k)]]
+    inside80 = (actual >= out["lo-80"].to_numpy()) & (actual <= out["hi-80"].to_numpy())
+    inside95 = (actual >= out["lo-95"].to_numpy()) & (actual <= out["hi-95"].to_numpy())
+    assert abs(inside80.mean() - 0.80) < 0.08
+    assert abs(inside95.mean() - 0.95) < 0.045
+
+
+def test_uncalibrated_intervals_are_gaussian():
+    out = forecast(frame({"a": seasonal_series(24)}), 3, calibrate=False, backend=InProcess())
+    ratio = (out["hi-95"] - out["mean"]) / (out["hi-80"] - out["mean"])
+    assert np.allclose(ratio, 1.959964 / 1.281552, rtol=1e-5)
+
+
+def test_few_series_calibrate_from_several_origins():
+    model = Forecaster(4, backend=InProcess()).fit(frame({"a": seasonal_series(30)}))
+    assert model.calibration.calibrated
+    assert model.calibration.scores.shape == (8, 4)  # eight origins, four steps each
+    assert (model.calibration.series, model.calibration.origins) == (1, 8)
+    assert (
+        model.calibration.describe()
+        == "calibrated on 32 backtest errors of 1 series from 8 origin(s)"
+    )
+    assert (model.forecast()["note"] == "").all()
+
+
+def test_too_few_errors_keep_gaussian_intervals_and_say_so():
+    out = forecast(frame({"a": seasonal_series(13)}), 2, backend=InProcess())
+    assert out["note"].str.contains("intervals not calibrated: too few backtest errors").all()
+
+
+def test_many_series_are_spread_evenly():
+    values = [np.arange(1.0, 21.0)] * (2 * MAX_CALIBRATION_SERIES + 1)
+    plan = calibration_plan(values, 4, 4)
+    assert len(plan) == MAX_CALIBRATION_SERIES
+    assert plan[0] == TaskKey(0, 4) and plan[-1] == TaskKey(2 * MAX_CALIBRATION_SERIES, 4)
+
+
+def test_scores_skip_zero_width_refits():
+    values = [np.arange(1.0, 11.0), np.zeros(10)]
+    plan = [TaskKey(0, 2), TaskKey(1, 2)]
+    results = {
+        TaskKey(0, 2): SeriesResult(np.array([8.0, 8.0]), np.array([1.0, 2.0]), "Naive"),
+        TaskKey(1, 2): SeriesResult(np.zeros(2), np.zeros(2), "Zero"),
+    }
+    calibration = Calibration.from_backtests(values, plan, results, 2)
+    # actuals 9 and 10 (the two quarters held out), errors 1 and 2, sd 1 and 2
+    np.testing.assert_array_equal(calibration.scores, [[1.0, 1.0]])
+    assert not calibration.calibrated  # 2 errors, fewer than MIN_CALIBRATION_ERRORS
+    assert (calibration.series, calibration.origins) == (2, 1)
+
+
+def test_conformal_quantile():
+    scores = np.arange(1.0, 11.0)  # 1 .. 10
+    assert conformal_quantile(scores, 80) == 9.0  # ceil(11 * 0.8) = 9th smallest
+    assert conformal_quantile(scores, 95) == 10.0  # beyond the last: the largest
+    assert Calibration(scores.reshape(5, 2), True).multiplier(80) == 9.0
+    assert Calibration(scores, False).multiplier(95) == pytest.approx(1.959964, rel=1e-6)
