@@ -165,6 +165,16 @@ def test_log_file_records_progress(published):
     assert len(done) == 1
     assert "running overview.ipynb" in done[0] and "overview.ipynb done in" in done[0]
     assert "46,649 rows read" in done[0]
+    # nothing a notebook wrote to stderr: no TqdmWarning about widgets, no other warning
+    assert " WARNING " not in done[0] and "TqdmWarning" not in done[0]
+
+
+def test_a_run_is_quiet_on_the_terminal(tmp_path, capfd):
+    """Progress lines only: the kernel runs on Unix sockets, so it prints no warning about
+    unencrypted TCP."""
+    run("2025Q4", out=tmp_path, reports=REPORTS[:1])
+    err = capfd.readouterr().err
+    assert "without encryption" not in err and "Traceback" not in err
 
 
 def test_unknown_and_ill_typed_parameters_stop_before_any_work(tmp_path, capsys):

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from analysis.forecasting.members import models
 from analysis.forecasting.one_series import run_chunk
 from analysis.forecasting.tasks import SeriesResult, SeriesTask, TaskKey
 
@@ -97,7 +98,7 @@ class WorkerPool:
         if not self.uses_pool(len(tasks)):
             return InProcess().run(tasks, progress)
         progress = progress or _nothing
-        import statsforecast.models  # noqa: F401  (imported once, inherited by forked workers)
+        models()  # imported once, inherited by forked workers
 
         workers = self.workers
         ordered = sorted(tasks, key=lambda t: -len(t.values))

@@ -18,8 +18,10 @@ The rules read :data:`MEMBERS` from this module when they run, so a test may rep
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -28,28 +30,30 @@ import numpy as np
 TOO_FEW = "too few quarters"
 
 
-def _ces(m: int) -> Any:
-    from statsforecast.models import AutoCES
+def models() -> ModuleType:
+    """``statsforecast.models``, imported on first use. Its import pulls in ``tqdm.auto``, which
+    in a Jupyter kernel without ipywidgets warns about widget progress bars that the workbench
+    never shows (its own bar is plain text on stderr): that warning is left out."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import statsforecast.models
+    return statsforecast.models
 
-    return AutoCES(season_length=m, model="F" if m > 1 else "N")
+
+def _ces(m: int) -> Any:
+    return models().AutoCES(season_length=m, model="F" if m > 1 else "N")
 
 
 def _holt_winters(m: int) -> Any:
-    from statsforecast.models import AutoETS
-
-    return AutoETS(season_length=m, model="AAA" if m > 1 else "AAN", damped=False)
+    return models().AutoETS(season_length=m, model="AAA" if m > 1 else "AAN", damped=False)
 
 
 def _ses(m: int) -> Any:
-    from statsforecast.models import SimpleExponentialSmoothingOptimized
-
-    return SimpleExponentialSmoothingOptimized()
+    return models().SimpleExponentialSmoothingOptimized()
 
 
 def _auto_ets(m: int) -> Any:
-    from statsforecast.models import AutoETS
-
-    return AutoETS(season_length=1)
+    return models().AutoETS(season_length=1)
 
 
 class DriftAR1:
