@@ -48,8 +48,12 @@ def execute(
                 kernel_name="python3",
                 execution_timeout=timeout,
                 progress_bar=False,
-                cwd=str(target.parent),
+                # the kernel's working folder, without changing this process's (threads share it)
+                resources={"metadata": {"path": str(target.parent)}},
                 config=kernel,
+                # the kernel's own log: jupyter_client interrupts every kernel it shuts down, and
+                # a kernel interrupted while answering logs an error that means nothing here
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 # a terminal sees the notebook's progress bars (stderr) as they move
                 stderr_file=sys.stderr if sys.stderr.isatty() else None,
             )

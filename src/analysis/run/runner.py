@@ -16,6 +16,7 @@ import os
 import shutil
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from logging.handlers import MemoryHandler
@@ -166,10 +167,22 @@ def _build(
     started: datetime,
 ) -> None:
     """Everything a quarter's folder holds, written into ``staging``."""
-    for report in reports:
-        execute(
-            report.notebook, staging / f"{report.name}.ipynb", values[report.name], timeout, failed
-        )
+    # The notebooks are independent: they run side by side, each in its own kernel, and a
+    # failure is reported once they have all stopped (the first in the reports' order).
+    with ThreadPoolExecutor(max_workers=len(reports)) as pool:
+        running = [
+            pool.submit(
+                execute,
+                report.notebook,
+                staging / f"{report.name}.ipynb",
+                values[report.name],
+                timeout,
+                failed,
+            )
+            for report in reports
+        ]
+    for done in running:
+        done.result()
     figures = overview.summary(review)
     title = f"{dataset.config.company or 'Sales'} {review.label}"
     footer = pages.footer(dataset, values, started)
