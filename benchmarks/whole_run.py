@@ -7,7 +7,8 @@ earlier version (e.g. ``git worktree add ../before <commit>``); both run with th
 packages.
 
     python benchmarks/whole_run.py --before ../before --repeats 3
-    python benchmarks/whole_run.py --before ../before --config benchmarks/.data/lines-1000000/config.yaml
+    python benchmarks/whole_run.py --before ../before \
+        --config benchmarks/.data/lines-1000000/config.yaml
 """
 
 from __future__ import annotations
