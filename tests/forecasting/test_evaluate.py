@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.core.errors import DataError, ParameterError
-from analysis.forecasting import evaluate
+from analysis.forecasting import evaluate, series_file
 from analysis.forecasting.backends import InProcess, WorkerPool, default_backend
 
 H = 4
@@ -146,7 +146,7 @@ GOOD = "unique_id,ds,y\n" + "".join(
 def test_bad_input_names_file_column_and_rows(tmp_path, text, match):
     path = write(tmp_path, text)
     with pytest.raises(DataError, match=match) as info:
-        evaluate.read_series(path, 2)
+        series_file.read_series(path, 2)
     assert str(info.value).startswith(str(path))
 
 
@@ -156,12 +156,12 @@ def test_bad_split_values_and_order(tmp_path):
     body[-1] = body[-1].replace("train", "holdout")
     path = write(tmp_path, "\n".join(["unique_id,ds,y,split", *body]) + "\n")
     with pytest.raises(DataError, match="unknown split; column 'split'; row 11"):
-        evaluate.read_series(path, 2)
+        series_file.read_series(path, 2)
     body[-1] = body[-1].replace("holdout", "test")
     body[0] = body[0].replace("train", "test")  # a test quarter before the training ones
     path = write(tmp_path, "\n".join(["unique_id,ds,y,split", *body]) + "\n")
     with pytest.raises(DataError, match=r"before the end.*row 2"):
-        evaluate.read_series(path, 2)
+        series_file.read_series(path, 2)
 
 
 def test_more_test_rows_than_the_horizon(tmp_path):
@@ -169,21 +169,21 @@ def test_more_test_rows_than_the_horizon(tmp_path):
     body = [f"{line},{'test' if i >= 6 else 'train'}" for i, line in enumerate(lines[1:])]
     path = write(tmp_path, "\n".join(["unique_id,ds,y,split", *body]) + "\n")
     with pytest.raises(DataError, match="more test quarters than the horizon"):
-        evaluate.read_series(path, 2)
-    train, test, _ = evaluate.read_series(path, 4)
+        series_file.read_series(path, 2)
+    train, test, _ = series_file.read_series(path, 4)
     assert len(train) == 6 and len(test) == 4
 
 
 def test_short_series_are_skipped_with_a_note(tmp_path):
     path = write(tmp_path, GOOD + "b,2022-01-01,5\nb,2022-04-01,6\n")
-    train, _, notes = evaluate.read_series(path, 2)
+    train, _, notes = series_file.read_series(path, 2)
     assert set(train["unique_id"]) == {"a"}
     assert "skipped 1 series" in notes[0]
 
 
 def test_missing_file_and_bad_parameters(tmp_path):
     with pytest.raises(DataError, match="file not found"):
-        evaluate.read_series(tmp_path / "nope.csv", 2)
+        series_file.read_series(tmp_path / "nope.csv", 2)
     csv = long_csv(tmp_path / "s.csv", split=False)
     with pytest.raises(ParameterError, match="--horizon"):
         run(["evaluate", "--series", str(csv), "--horizon", "0"])
