@@ -11,11 +11,10 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import papermill as pm
 from papermill.exceptions import PapermillExecutionError
@@ -32,10 +31,18 @@ FILE_ONLY = {"file_only": True}
 
 
 def execute(
-    notebook: Path, target: Path, values: dict[str, Any], timeout: int, failed: Path
+    notebook: Path,
+    target: Path,
+    values: dict[str, Any],
+    timeout: int,
+    failed: Path,
+    stream: TextIO | None = None,
 ) -> None:
     """Run ``notebook`` with ``values`` into ``target`` (its folder is the kernel's working
-    folder); on failure copy the executed notebook into ``failed`` and raise :class:`RunError`."""
+    folder); on failure copy the executed notebook into ``failed`` and raise :class:`RunError`.
+
+    ``stream`` receives what the notebook writes to stderr as it writes it (a terminal sees the
+    forecast's progress bar move); the executed notebook keeps it too."""
     log.info("running %s ...", notebook.name)
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sales-kernel-") as sockets:
@@ -54,8 +61,7 @@ def execute(
                 # the kernel's own log: jupyter_client interrupts every kernel it shuts down, and
                 # a kernel interrupted while answering logs an error that means nothing here
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                # a terminal sees the notebook's progress bars (stderr) as they move
-                stderr_file=sys.stderr if sys.stderr.isatty() else None,
+                stderr_file=stream,
             )
         except PapermillExecutionError as exc:
             kept = _keep(target, failed)

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -169,6 +170,8 @@ def _build(
     """Everything a quarter's folder holds, written into ``staging``."""
     # The notebooks are independent: they run side by side, each in its own kernel, and a
     # failure is reported once they have all stopped (the first in the reports' order).
+    # A terminal sees what notebooks write to stderr as they write it (progress bars).
+    stream = sys.stderr if sys.stderr.isatty() else None
     with ThreadPoolExecutor(max_workers=len(reports)) as pool:
         running = [
             pool.submit(
@@ -178,6 +181,7 @@ def _build(
                 values[report.name],
                 timeout,
                 failed,
+                stream,
             )
             for report in reports
         ]
