@@ -1,7 +1,8 @@
 """``sales-report``: the one command a scheduled job or a user at a terminal runs.
 
 Exit codes: 0 success, 1 the data or the configuration cannot be used, 2 wrong usage or parameters,
-3 a report notebook failed (the previous report is left as it was).
+3 a report notebook failed, 4 the report cannot be written (output folder, disk); the previous
+report is left as it was.
 """
 
 from __future__ import annotations
@@ -13,10 +14,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis import __version__
-from analysis.core.errors import ConfigError, DataError, ParameterError, RunError, WorkbenchError
+from analysis.core.errors import (
+    ConfigError,
+    DataError,
+    ParameterError,
+    PublishError,
+    RunError,
+    WorkbenchError,
+)
 from analysis.forecasting.evaluate import add_parser as add_evaluate
 
-EXIT_DATA, EXIT_USAGE, EXIT_RUN = 1, 2, 3
+EXIT_DATA, EXIT_USAGE, EXIT_RUN, EXIT_PUBLISH = 1, 2, 3, 4
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(exc, EXIT_DATA)
     except RunError as exc:
         return _fail(exc, EXIT_RUN)
+    except PublishError as exc:
+        return _fail(exc, EXIT_PUBLISH)
     except WorkbenchError as exc:
         return _fail(exc, EXIT_DATA)
 

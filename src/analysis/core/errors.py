@@ -72,3 +72,8 @@ class RunError(WorkbenchError):
         self.cell = cell
         self.ename = ename
         self.evalue = evalue
+
+
+class PublishError(WorkbenchError):
+    """The report cannot be written where it should go: the output folder is not a folder or not
+    writable, or the disk filled up. The last good report is left as it was."""

@@ -9,14 +9,14 @@ quarter has closed, :func:`accuracy` compares the recorded forecasts with what w
 from __future__ import annotations
 
 import fcntl
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from analysis.core.files import write_atomic
 
 LEDGER = "forecast_ledger.csv"
 COLUMNS = ("origin", "unique_id", "level", "quarter", "horizon", "mean", "lo_80", "hi_80",
@@ -69,10 +69,7 @@ def _replace(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
         kept = kept.loc[~kept["origin"].isin(rows["origin"].unique())]
         ledger = pd.concat([kept, rows], ignore_index=True) if len(kept) else rows
         ledger = ledger.sort_values(["origin", "level", "unique_id", "quarter"], ignore_index=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            ledger.to_csv(handle, index=False)
-        os.replace(tmp, path)
+        write_atomic(path, lambda handle: ledger.to_csv(handle, index=False))
     return ledger
 
 

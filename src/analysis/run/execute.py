@@ -8,6 +8,7 @@ message; the traceback goes to the run log, and the executed notebook is kept fo
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 import shutil
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 logging.getLogger("papermill").setLevel(logging.WARNING)  # our own progress lines are enough
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: Errors of a full or read-only disk, or of permissions: not the notebook's fault.
+_DISK = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 #: Log records for the run's log file only (a terminal gets the one-line error).
 FILE_ONLY = {"file_only": True}
 
@@ -75,18 +78,26 @@ def execute(
                 ename=exc.ename,
                 evalue=exc.evalue,
             ) from exc
+        except OSError as exc:
+            if exc.errno in _DISK:  # the disk, not the notebook: the runner reports it as such
+                raise
+            _fail_other(notebook, target, failed, exc)
         except Exception as exc:  # kernel died, timeout, ...: the same one-line report
-            kept = _keep(target, failed)
-            log.error("%s did not finish", notebook.name, exc_info=True, extra=FILE_ONLY)
-            cause = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            raise RunError(
-                f"{notebook.name} did not finish: {type(exc).__name__}: {cause} "
-                f"(executed notebook kept in {kept})",
-                notebook=notebook.name,
-                ename=type(exc).__name__,
-                evalue=cause,
-            ) from exc
+            _fail_other(notebook, target, failed, exc)
     log.info("%s done in %.1f s", notebook.name, time.perf_counter() - t0)
+
+
+def _fail_other(notebook: Path, target: Path, failed: Path, exc: Exception) -> None:
+    kept = _keep(target, failed)
+    log.error("%s did not finish", notebook.name, exc_info=exc, extra=FILE_ONLY)
+    cause = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    raise RunError(
+        f"{notebook.name} did not finish: {type(exc).__name__}: {cause} "
+        f"(executed notebook kept in {kept})",
+        notebook=notebook.name,
+        ename=type(exc).__name__,
+        evalue=cause,
+    ) from exc
 
 
 def _keep(target: Path, failed: Path) -> Path:

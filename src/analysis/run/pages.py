@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from analysis import __version__
+from analysis.core.files import write_atomic
 from analysis.data.load import Dataset
-from analysis.run.publish import write_atomic
 
 SUMMARY = "summary.json"
 #: Parameters that are the runner's own plumbing (relative paths inside one run), never shown.

@@ -9,7 +9,6 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,19 +33,38 @@ def quarter_lock(out: Path, label: str) -> Iterator[None]:
 
 
 def swap_in(staging: Path, final: Path) -> Path:
-    """Replace ``final`` by ``staging``; the old report goes only once the new one is in place."""
+    """Replace ``final`` by ``staging``; the old report goes only once the new one is in place,
+    and comes back if the new one cannot be put there."""
     old = staging.with_name(staging.name + "-previous")
     if final.exists():
         os.replace(final, old)
-    os.replace(staging, final)
+    try:
+        os.replace(staging, final)
+    except OSError:
+        if old.exists():
+            os.replace(old, final)
+        raise
     if old.exists():
-        shutil.rmtree(old)
+        shutil.rmtree(old, ignore_errors=True)
     return final
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a unique temporary file and rename, so readers see the old or the new file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+def clean_stale(out: Path) -> list[str]:
+    """Remove what killed runs left in ``<out>/.staging/``: the folders of every quarter whose lock
+    is free (no run of it is going on). Returns the names removed."""
+    work = out / ".staging"
+    if not work.is_dir():
+        return []
+    removed = []
+    for label in sorted({entry.name.split("-")[0] for entry in work.iterdir()}):
+        try:
+            with quarter_lock(out, label):
+                for entry in work.glob(f"{label}-*"):
+                    if entry.is_dir():
+                        shutil.rmtree(entry, ignore_errors=True)
+                    else:
+                        entry.unlink(missing_ok=True)
+                    removed.append(entry.name)
+        except RunError:  # that quarter is being run now: its folders are in use
+            continue
+    return removed

@@ -20,14 +20,13 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from logging.handlers import MemoryHandler
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
 from analysis.core.bundled import notebooks_dir
-from analysis.core.errors import RunError, WorkbenchError
+from analysis.core.errors import PublishError, RunError, WorkbenchError
 from analysis.core.parameters import Parameter
 from analysis.data import snapshot
 from analysis.data.config import load_config, sample_config_path
@@ -38,6 +37,7 @@ from analysis.reports.review import COMMON, Review
 from analysis.run import manifest, pages, params, publish
 from analysis.run.execute import FILE_ONLY, execute
 from analysis.run.export import to_html
+from analysis.run.runlog import RunLog
 
 log = logging.getLogger(__name__)
 NOTEBOOKS = notebooks_dir()
@@ -87,11 +87,9 @@ def run(
     parameter of at least one report that the run does not set itself, with an allowed value.
     """
     started, t0 = datetime.now(), time.perf_counter()
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _output_folder(Path(out))
     stamp = started.strftime("%Y%m%dT%H%M%S")
-    label = None
-    buffer = _start_log()
+    runlog = _open_log(out, stamp)
     try:
         for report in reports:
             params.check_notebook(report.notebook, report.parameters)
@@ -102,41 +100,17 @@ def run(
             log.info("%s", report.summary())
         sources = manifest.inputs(dataset)
         review = Review.of(dataset, quarter)
-        label = review.label
-        run_name = f"{label}-{stamp}-{os.getpid()}"
-        work = out / ".staging"
-        staging = work / run_name
-        data = work / f"{run_name}.data"
-        filed = data / ledger.LEDGER  # this run's forecasts, kept once the report is published
-        book = out / ledger.LEDGER
-        # Notebooks run inside the staging folder: files they write land next to their HTML,
-        # and every path they are given is relative (no machine paths in executed notebooks).
-        here = staging.resolve()
-        owned = {
-            "quarter": label,
-            "config": "sample" if config is None else _relative(config_path, here),
-            "snapshot": _relative(data, here),
-            "output_dir": ".",
-            "ledger": _relative(book, here),
-            "record_to": _relative(filed, here),
-        }
-        values = {r.name: params.for_notebook(r.parameters, owned, chosen) for r in reports}
-        with publish.quarter_lock(out, label):
-            staging.mkdir(parents=True)
-            try:
-                snapshot.write(dataset, data)
-                failed = out / ".failed" / f"{label}-{stamp}"
-                _build(dataset, review, values, reports, staging, failed, timeout, started)
-                _write_manifest(dataset, sources, values, reports, staging, started)
-                folder = publish.swap_in(staging, out / label)
-                if filed.is_file():
-                    ledger.merge(book, filed)
-                    log.info("forecasts from %s recorded in %s", label, book.name)
-            finally:
-                for leftover in (staging, data):
-                    if leftover.exists():
-                        shutil.rmtree(leftover)
-            pages.write_root_index(out)
+        runlog.name_for(review.label)
+        try:
+            folder = _publish(
+                out, review, sources, "sample" if config is None else config_path, chosen,
+                reports, timeout, started, stamp,
+            )  # fmt: skip
+        except OSError as exc:  # disk full, permissions: the last good report is untouched
+            raise PublishError(
+                f"cannot write the report into {out}: {exc.strerror or exc} "
+                "(the last published report is unchanged)"
+            ) from exc
         seconds = time.perf_counter() - t0
         log.info("published %s in %.1f s", folder / "index.html", seconds)
     except WorkbenchError as exc:
@@ -149,8 +123,79 @@ def run(
         log.error("%s", error)
         raise error from exc
     finally:
-        _finish_log(buffer, out / "logs" / f"{label or 'run'}-{stamp}.log")
-    return RunResult(quarter=label, folder=folder, index=folder / "index.html", seconds=seconds)
+        runlog.close()
+    return RunResult(
+        quarter=review.label, folder=folder, index=folder / "index.html", seconds=seconds
+    )
+
+
+def _output_folder(out: Path) -> Path:
+    """``out``, created if need be; a :class:`PublishError` if reports cannot be written there."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(f"cannot use {out} for reports: {exc.strerror or exc}") from exc
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise PublishError(f"cannot use {out} for reports: the folder is not writable")
+    return out
+
+
+def _open_log(out: Path, stamp: str) -> RunLog:
+    try:
+        return RunLog(out / "logs", stamp)
+    except OSError as exc:
+        raise PublishError(f"cannot write the run log in {out / 'logs'}: {exc.strerror}") from exc
+
+
+def _publish(
+    out: Path,
+    review: Review,
+    sources: list[dict[str, Any]],
+    config: str | Path,
+    chosen: dict[str, Any],
+    reports: Sequence[Report],
+    timeout: int,
+    started: datetime,
+    stamp: str,
+) -> Path:
+    """Build the quarter's folder in staging and swap it in, under the quarter's lock; file the
+    run's forecasts in the ledger and rewrite the index of all quarters."""
+    label, dataset = review.label, review.dataset
+    for name in publish.clean_stale(out):
+        log.info("removed %s, left in .staging by a run that did not finish", name)
+    run_name = f"{label}-{stamp}-{os.getpid()}"
+    staging = out / ".staging" / run_name
+    data = out / ".staging" / f"{run_name}.data"
+    filed = data / ledger.LEDGER  # this run's forecasts, kept once the report is published
+    book = out / ledger.LEDGER
+    # Notebooks run inside the staging folder: files they write land next to their HTML,
+    # and every path they are given is relative (no machine paths in executed notebooks).
+    here = staging.resolve()
+    owned = {
+        "quarter": label,
+        "config": config if isinstance(config, str) else _relative(config, here),
+        "snapshot": _relative(data, here),
+        "output_dir": ".",
+        "ledger": _relative(book, here),
+        "record_to": _relative(filed, here),
+    }
+    values = {r.name: params.for_notebook(r.parameters, owned, chosen) for r in reports}
+    with publish.quarter_lock(out, label):
+        staging.mkdir(parents=True)
+        try:
+            snapshot.write(dataset, data)
+            failed = out / ".failed" / f"{label}-{stamp}"
+            _build(dataset, review, values, reports, staging, failed, timeout, started)
+            _write_manifest(dataset, sources, values, reports, staging, started)
+            folder = publish.swap_in(staging, out / label)
+            if filed.is_file():
+                ledger.merge(book, filed)
+                log.info("forecasts from %s recorded in %s", label, book.name)
+        finally:
+            for leftover in (staging, data):
+                shutil.rmtree(leftover, ignore_errors=True)
+        pages.write_root_index(out)
+    return folder
 
 
 def _relative(path: Path, start: Path) -> str:
@@ -245,25 +290,3 @@ def _scrubbed(nb: nbformat.NotebookNode, report: Report) -> nbformat.NotebookNod
         if cell.cell_type == "code":
             cell.outputs = kept
     return nb
-
-
-def _start_log() -> MemoryHandler:
-    """Collect this run's log lines until the quarter, and so the log file's name, is known."""
-    buffer = MemoryHandler(capacity=100_000, flushLevel=logging.CRITICAL + 1)
-    buffer.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(buffer)
-    if root.getEffectiveLevel() > logging.INFO:
-        root.setLevel(logging.INFO)
-    return buffer
-
-
-def _finish_log(buffer: MemoryHandler, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(buffer.formatter)
-    buffer.setTarget(handler)
-    buffer.flush()
-    logging.getLogger().removeHandler(buffer)
-    buffer.close()
-    handler.close()
