@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -52,6 +53,13 @@ _TOP_KEYS = (
     "cluster",
 )
 _PASSWORD_PARAMS = ("password", "passwd", "pwd")
+#: ``currency:`` is shown next to every amount; refused in it: markup and Unicode control, format
+#: (bidi overrides), unassigned, private-use and surrogate characters, line and paragraph breaks.
+_NOT_IN_CURRENCY = ("Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp")
+CURRENCY_RULE = (
+    "an ISO 4217 code of three capital letters (CNY, USD) or a currency sign of at most 3 "
+    "characters (¥, US$) without <, >, &, quotes or control characters"
+)
 
 
 @dataclass(frozen=True)
@@ -151,6 +159,7 @@ class RunConfig:
     source_file: Path | None = None
 
     def __post_init__(self) -> None:
+        check_currency(self.currency)
         if not 1 <= self.fiscal_year_start_month <= 12:
             raise ConfigError(
                 f"fiscal_year_start_month: expected 1..12, got {self.fiscal_year_start_month!r}"
@@ -210,6 +219,16 @@ def config_from_dict(data: Mapping[str, Any], base_dir: Path) -> RunConfig:
             _typed(data["max_rejected_share"], (int, float), "max_rejected_share", "a number")
         )
     return RunConfig(**options)
+
+
+def check_currency(value: object) -> None:
+    """Unless ``value`` follows :data:`CURRENCY_RULE`, a ConfigError naming key, value and rule."""
+    text = value if isinstance(value, str) else ""
+    bad = any(c in "<>&\"'" or unicodedata.category(c) in _NOT_IN_CURRENCY for c in text)
+    if bad or not text.strip() or len(text) > 3:
+        shown = repr(value)
+        shown = shown if len(shown) <= 26 else f"{shown[:25]}… ({len(text)} characters)"
+        raise ConfigError(f"currency: {shown} is not allowed; expected {CURRENCY_RULE}")
 
 
 def sample_config_path() -> Path:

@@ -9,6 +9,12 @@ gives the same frames and byte-identical files. The model is documented in ``dat
 This module seeds the draw and writes the files; the company is described in
 ``analysis.data.sample_company`` and drawn in ``analysis.data.sample_draw``, so that none of the
 three is too long to read at once.
+
+The CSV files are written as they are, not through :func:`analysis.core.csv_out.write_csv`: they
+are inputs, which the loader reads back as text is written (an apostrophe in a customer's export
+is part of the name), so a neutralised name would load with its apostrophe. They are safe to open
+in a spreadsheet all the same: the sample's names are constants, none begins with a character a
+spreadsheet evaluates, and :func:`write_sample` refuses to write one that does.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.core.csv_out import formula_cells
 from analysis.data.sample_company import CALENDAR, SALES_COLUMNS
 from analysis.data.sample_draw import (
     draw_customers,
@@ -92,6 +99,9 @@ def write_sample(
     lines = "sales_lines.parquet" if parquet else "sales_lines.csv"
     paths = [out / lines, out / "targets.csv", out / "config.yaml"]
     csv_options = {"index": False, "float_format": "%.2f", "lineterminator": "\n"}
+    for frame in (data.targets,) if parquet else (data.sales, data.targets):
+        for column, text in formula_cells(frame)[:1]:
+            raise ValueError(f"sample data: {column} {text!r} would be a spreadsheet formula")
     if parquet:
         data.sales.to_parquet(paths[0], index=False)
     else:

@@ -4,6 +4,11 @@ A run for quarter Q records the forecasts it made from Q (the origin) for the qu
 one CSV under ``reports/`` shared by all quarters. Rerunning Q replaces Q's rows. Once a forecast
 quarter has closed, :func:`accuracy` compares the recorded forecasts with what was sold: per series
 (channel, product line, ...), per horizon, and origin by origin, so a trend is visible.
+
+The ledger is written and read through :mod:`analysis.core.csv_out`: a series named
+``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)`` (safe to open in a spreadsheet) and read back
+as ``=HYPERLINK(...)``, so it still matches its series when the forecast is scored; a series
+named ``NA`` stays ``NA``, and every number reads back as it was recorded.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.core import csv_out
 from analysis.core.files import write_atomic
 
 LEDGER = "forecast_ledger.csv"
@@ -36,10 +42,12 @@ def _locked(path: Path) -> Iterator[None]:
 
 
 def read(path: Path) -> pd.DataFrame:
-    """The ledger, or an empty one with the right columns."""
+    """The ledger, or an empty one with the right columns; names as they were recorded (the
+    apostrophe the writer put before a formula-like name removed)."""
     if not path.is_file():
         return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
-    return pd.read_csv(path, dtype={"origin": str, "unique_id": str, "level": str, "quarter": str})
+    text = {c: str for c in ("origin", "unique_id", "level", "quarter", "model", "recorded")}
+    return csv_out.read_csv(path, dtype=text)
 
 
 def record(path: Path, origin: str, forecasts: pd.DataFrame, recorded: str) -> pd.DataFrame:
@@ -69,7 +77,7 @@ def _replace(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
         kept = kept.loc[~kept["origin"].isin(rows["origin"].unique())]
         ledger = pd.concat([kept, rows], ignore_index=True) if len(kept) else rows
         ledger = ledger.sort_values(["origin", "level", "unique_id", "quarter"], ignore_index=True)
-        write_atomic(path, lambda handle: ledger.to_csv(handle, index=False))
+        write_atomic(path, lambda handle: csv_out.write_csv(ledger, handle))
     return ledger
 
 

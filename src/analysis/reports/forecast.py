@@ -19,6 +19,7 @@ import pandas as pd
 from analysis.forecasting import cluster, ledger, reconcile, odds as target_odds
 from analysis.forecasting.backends import Backend, default_backend
 from analysis.reports import present
+from analysis.core.csv_out import write_csv
 from analysis.core.errors import DataError, ParameterError
 from analysis.core.parameters import Parameter
 from analysis.reports.review import COMMON, Review
@@ -83,14 +84,15 @@ class Outlook:
 
     def write(self, folder: Path) -> Path:
         """Write ``forecast.csv`` into ``folder``, after checking that channels add up to the
-        total in every quarter."""
+        total in every quarter; names a spreadsheet would evaluate are neutralised
+        (:mod:`analysis.core.csv_out`)."""
         out = self.csv()
         by_quarter = out.groupby(["level", "quarter"])["mean"].sum().unstack("level")
         gap = (by_quarter["channel"] - by_quarter["total"]).abs()
         if not (gap <= 1e-6 * by_quarter["total"].abs() + 0.01).all():
             raise AssertionError(f"channel forecasts do not add up to the total: {gap.max()}")
         path = Path(folder) / "forecast.csv"
-        out.to_csv(path, index=False)
+        write_csv(out, path)
         return path
 
     def record(self, book: Path, recorded: str | None = None) -> None:

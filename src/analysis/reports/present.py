@@ -1,6 +1,9 @@
 """Numbers as a sales manager reads them: money in the configured currency, percentages, tables.
 
-Text from the data is always HTML-escaped, so a channel named ``<script>`` shows as text.
+The functions that return text (``money``, ``percent``, ...) return plain text, for sentences and
+charts; the functions that return HTML (``table``, ``paragraph``, ``data_notes``) escape every
+piece of text where it becomes HTML: names from the data, column labels, captions and money
+with its currency sign, so a channel named ``<script>`` or a currency ``<img ...>`` shows as text.
 """
 
 from __future__ import annotations
@@ -62,7 +65,8 @@ def table(
 ) -> Styler:
     """A formatted, escaped table for the report (index hidden, numbers right-aligned).
 
-    ``labels`` renames columns for the reader; the other arguments use the original names.
+    ``labels`` renames columns for the reader; the other arguments use the original names. Every
+    cell, column label and the caption is HTML-escaped, formatted money included.
     """
     labels = dict(labels or {})
     frame = frame.rename(columns=labels)
@@ -70,15 +74,18 @@ def table(
     percent_columns = [labels.get(c, c) for c in percent_columns]
     signed = {labels.get(c, c) for c in signed_columns}
     styler = frame.style.hide(axis="index").format(escape="html", na_rep="–")
+    styler = styler.format_index(escape="html", axis="columns")
     for col in money_columns:
         styler = styler.format(
-            lambda v, s=col in signed: ("+" if s and v > 0 else "") + money(v, currency),
+            lambda v, s=col in signed: html.escape(
+                ("+" if s and v > 0 else "") + money(v, currency)
+            ),
             subset=[col],
             na_rep="–",
         )
     for col in percent_columns:
         styler = styler.format(
-            lambda v, s=col in signed: percent(v, signed=s), subset=[col], na_rep="–"
+            lambda v, s=col in signed: html.escape(percent(v, signed=s)), subset=[col], na_rep="–"
         )
     counts = [
         c for c in frame.columns
@@ -86,14 +93,14 @@ def table(
         and pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
     ]  # fmt: skip
     if counts:
-        styler = styler.format(count, subset=counts, na_rep="–")
+        styler = styler.format(lambda v: html.escape(count(v)), subset=counts, na_rep="–")
     numeric = [*money_columns, *percent_columns, *counts]
     if numeric:
         styler = styler.set_properties(
             subset=numeric, **{"text-align": "right", "white-space": "nowrap"}
         )
     if caption:
-        styler = styler.set_caption(caption)
+        styler = styler.set_caption(html.escape(caption))
     return styler
 
 

@@ -18,6 +18,7 @@ from analysis.targets.attainment import Attainment, attainment
 from analysis.targets.bridge import MODES, Bridge, bridge
 from analysis.targets.bridge_effects import EFFECTS
 from analysis.targets.drilldown import Drilldown, drilldown
+from analysis.core.csv_out import write_csv
 from analysis.core.errors import ParameterError
 from analysis.core.parameters import Parameter
 from analysis.reports.review import COMMON
@@ -63,14 +64,15 @@ class TargetMiss:
 
     def write(self, folder: Path) -> Path:
         """Write ``target_miss.csv`` into ``folder``, after checking that the channels' gaps add
-        up to the total gap to the cent."""
+        up to the total gap to the cent; names a spreadsheet would evaluate are neutralised
+        (:mod:`analysis.core.csv_out`)."""
         long = self.long
         channel_gaps = long.query("level == 'channel' and measure == 'gap'")["cents"].sum()
         total_gap = long.query("level == 'total' and measure == 'gap'")["cents"].sum()
         if channel_gaps != total_gap:
             raise AssertionError(f"channel gaps {channel_gaps} != total gap {total_gap} (cents)")
         path = Path(folder) / "target_miss.csv"
-        long.to_csv(path, index=False)
+        write_csv(long, path)
         return path
 
     @property

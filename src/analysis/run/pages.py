@@ -1,5 +1,9 @@
 """The pages a run writes around the notebooks: navigation, footer, the quarter's landing page
-and the index of every published quarter."""
+and the index of every published quarter.
+
+Every piece of text is HTML-escaped here, where it becomes HTML: the company's name, the
+currency, headlines and names from the data show as text, never as markup.
+"""
 
 from __future__ import annotations
 
@@ -24,8 +28,9 @@ def nav(reports: Sequence[tuple[str, str]], current: str) -> str:
     links = ["<a href='../index.html'>All quarters</a>", "<a href='index.html'>This quarter</a>"]
     for name, title in reports:
         shown = html.escape(title)
+        href = html.escape(f"{name}.html")
         links.append(
-            f"<strong>{shown}</strong>" if name == current else f"<a href='{name}.html'>{shown}</a>"
+            f"<strong>{shown}</strong>" if name == current else f"<a href='{href}'>{shown}</a>"
         )
     return " ".join(links)
 
