@@ -29,7 +29,7 @@ class Parameter:
     """One notebook parameter.
 
     ``kind`` is ``str``, ``int``, ``float``, ``bool`` or ``list`` (then ``item`` is the kind of
-    its items); ``choices`` lists the allowed values (of the items, for a list); ``low``/``high``
+    its items, each given once when ``unique``); ``choices`` lists the allowed values (of the items, for a list); ``low``/``high``
     bound numbers (of the items), inclusive unless ``open_bounds``. ``run_owned`` parameters are
     set by the runner for every notebook (the quarter, the data, where files go) and cannot be
     given with ``-p``.
@@ -43,6 +43,7 @@ class Parameter:
     high: float | None = None
     open_bounds: bool = False
     item: type | None = None
+    unique: bool = False
     run_owned: bool = False
 
     def allowed(self) -> str:
@@ -59,7 +60,9 @@ class Parameter:
                     text += f" between {_num(self.low)} and {_num(self.high)} (exclusive)"
                 else:
                     text += f" from {_num(self.low)} to {_num(self.high)}"
-        return f"a comma-separated list: {text}" if many else text
+        if many:
+            return f"a comma-separated list: {text}" + (", each once" if self.unique else "")
+        return text
 
     def check(self, value: Any) -> Any:
         """``value`` if the contract allows it, else a :class:`ParameterError` naming it."""
@@ -68,6 +71,8 @@ class Parameter:
                 self._refuse(value)
             for item in value:
                 self._check_one(item, self.item or str, item)
+            if self.unique and len(set(value)) < len(value):
+                self._refuse(next(v for i, v in enumerate(value) if v in value[:i]))
             return list(value)
         return self._check_one(value, self.kind, value)
 

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from analysis.reports import present
+from analysis.reports.waterfall import use_style
 
 _HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++")
 
@@ -93,11 +94,12 @@ def year_on_year(
     return fig
 
 
-def use_report_style() -> None:
-    """Matplotlib settings for report charts; names from the data are never read as TeX (``$``)."""
-    plt.rcParams.update(
-        {"text.parse_math": False, "figure.dpi": 100, "savefig.dpi": 100, "axes.titlesize": 11}
-    )
+def use_report_style() -> str | None:
+    """Matplotlib settings for report charts: names from the data are never read as TeX (``$``),
+    and Chinese names are drawn with the CJK font when one is installed (its family, or None)."""
+    family = use_style()
+    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "axes.titlesize": 11})
+    return family
 
 
 def show(fig: Figure, alt: str | None = None) -> None:

@@ -31,7 +31,7 @@ PARAMETERS = (
     Parameter("horizon", int, "quarters ahead", low=1, high=12),
     Parameter(
         "levels", list, "prediction interval levels, in percent",
-        item=int, low=0, high=100, open_bounds=True,
+        item=int, low=0, high=100, open_bounds=True, unique=True,
     ),
     Parameter(
         "method", str, "reconciliation across the hierarchy", choices=tuple(reconcile.METHODS)

@@ -34,7 +34,10 @@ PARAMETERS = (
     *COMMON,
     Parameter("baseline", str, "what the bridge compares with", choices=MODES),
     Parameter("segment", str, "mix inside a channel", choices=SEGMENTS),
-    Parameter("drill_down", list, "dimensions to drill into, in order", item=str, choices=SEGMENTS),
+    Parameter(
+        "drill_down", list, "dimensions to drill into, in order",
+        item=str, choices=SEGMENTS, unique=True,
+    ),
     Parameter(
         "output_dir", str, "folder for target_miss.csv, empty to write nothing", run_owned=True
     ),
