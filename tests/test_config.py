@@ -169,7 +169,9 @@ def test_whole_url_from_environment(tmp_path: Path) -> None:
 
 
 def test_labels_never_show_absolute_paths(tmp_path: Path) -> None:
-    inside = SourceConfig(url=f"duckdb:///{tmp_path}/db/s.duckdb", query="x", base_dir=tmp_path)
+    inside = SourceConfig(
+        url=f"duckdb:///{tmp_path}/db/s.duckdb", query="select 1", base_dir=tmp_path
+    )
     assert inside.label == "query on duckdb:///db/s.duckdb"
     outside = SourceConfig(path=Path("/elsewhere/deep/sales.csv"), base_dir=tmp_path)
     assert outside.label == "sales.csv"

@@ -11,10 +11,11 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from analysis.core.errors import ConfigError, DataError
 from analysis.data.config import SourceConfig, config_from_dict
-from analysis.data.database import connect_url
+from analysis.data.database import connect_url, create_engine
 from analysis.data.encoding import detect_encoding
 from analysis.data.sources import read_table
 
@@ -254,13 +255,16 @@ def test_duckdb_file_with_query_and_table(tmp_path: Path, database: Path) -> Non
 
 
 def test_duckdb_is_opened_read_only(tmp_path: Path, database: Path) -> None:
-    source = SourceConfig(
-        url="duckdb:///db/sales.duckdb",
-        query="insert into lines values (null, 'y', 2)",
-        base_dir=tmp_path,
-    )
-    with pytest.raises(DataError, match=r"query on duckdb:///db/sales\.duckdb.*read-only"):
-        read_table(source)
+    insert = "insert into lines values (null, 'y', 2)"
+    with pytest.raises(ConfigError, match=r"query: must be one SELECT statement; found an INSERT"):
+        SourceConfig(url="duckdb:///db/sales.duckdb", query=insert, base_dir=tmp_path)
+    source = SourceConfig(url="duckdb:///db/sales.duckdb", table="lines", base_dir=tmp_path)
+    engine = create_engine(connect_url(source)[0], tmp_path)  # as read_table connects
+    try:
+        with engine.connect() as connection, pytest.raises(sa.exc.DBAPIError, match="read-only"):
+            connection.execute(sa.text(insert))
+    finally:
+        engine.dispose()
 
 
 def test_in_memory_duckdb_reads_files_next_to_the_config(tmp_path: Path) -> None:
@@ -296,7 +300,9 @@ def test_missing_environment_variable(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_connect_url_expands_placeholders_and_resolves_database_files(tmp_path: Path) -> None:
     (tmp_path / "x.duckdb").write_bytes(b"")
     env = {"USER_NAME": "ana", "PASSWORD": "s3cr3t-Pa55", "DB": "x.duckdb"}.get
-    source = SourceConfig(url="postgresql://${USER_NAME}:${PASSWORD}@db:5432/sales", query="q")
+    source = SourceConfig(
+        url="postgresql://${USER_NAME}:${PASSWORD}@db:5432/sales", query="select 1"
+    )
     url, secrets = connect_url(source, env)
     assert (url.username, url.password, url.host, url.database) == (
         "ana",
@@ -305,10 +311,12 @@ def test_connect_url_expands_placeholders_and_resolves_database_files(tmp_path: 
         "sales",
     )
     assert "s3cr3t-Pa55" in secrets
-    local = SourceConfig(url="duckdb:///${DB}", query="q", base_dir=tmp_path)
+    local = SourceConfig(url="duckdb:///${DB}", query="select 1", base_dir=tmp_path)
     assert connect_url(local, env)[0].database == str(tmp_path / "x.duckdb")
     with pytest.raises(ConfigError, match=r"no database file 'y\.duckdb'"):
-        connect_url(SourceConfig(url="duckdb:///y.duckdb", query="q", base_dir=tmp_path), env)
+        connect_url(
+            SourceConfig(url="duckdb:///y.duckdb", query="select 1", base_dir=tmp_path), env
+        )
 
 
 def test_secrets_never_reach_labels_or_errors(

@@ -5,7 +5,20 @@ Every error carries what a user needs to act: which file, rows and column, and w
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Sequence
+
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring = _SHOWN.maxother = 60
+_SHOWN.maxlist = _SHOWN.maxtuple = _SHOWN.maxdict = _SHOWN.maxset = 5
+_SHOWN.maxlevel = 2
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it (``repr``), cut short: at most 60 characters of a text and
+    five items of a list or mapping, two levels deep, so that a hostile value never floods a
+    message (or takes long to print)."""
+    return _SHOWN.repr(value)
 
 
 class WorkbenchError(Exception):

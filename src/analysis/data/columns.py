@@ -46,6 +46,13 @@ HEADER_ALIASES: dict[str, str] = {
 }
 
 
+#: Headers a message names at most, and characters of each.
+SHOWN_HEADERS, HEADER_CHARS = 5, 40
+#: What no header has: control characters, a colon, markup (a line of some other file read as
+#: a header, such as /etc/passwd's).
+_NOT_HEADER = re.compile(r"[\x00-\x1f\x7f:\\<>{}=@\"]")
+
+
 def match_sales_columns(
     raw: RawTable, columns: Mapping[str, str]
 ) -> tuple[dict[str, str], list[str]]:
@@ -69,14 +76,14 @@ def match_columns(
     check_columns(columns, allowed, "columns")
     label = raw.label
     headers = [str(header) for header in raw.frame.columns]
-    listing = ", ".join(map(repr, headers))
+    listing = shown_headers(headers)
     duplicated = sorted({header for header in headers if headers.count(header) > 1})
     if duplicated:
         raise DataError(
-            f"the header {', '.join(map(repr, duplicated))} appears more than once; "
+            f"the header {shown_headers(duplicated)} appears more than once; "
             f"columns found: {listing}",
             source=label,
-            column=duplicated[0],
+            column=duplicated[0] if _looks_like_header(duplicated[0]) else None,
             expected="every column with its own header",
         )
     found: dict[str, str] = {}
@@ -123,8 +130,24 @@ def match_columns(
     notes = list(raw.notes)
     if ignored:
         what = "column" if len(ignored) == 1 else "columns"
-        notes.append(f"{what} {', '.join(map(repr, ignored))} ignored")
+        notes.append(f"{what} {shown_headers(ignored)} ignored")
     return found, notes
+
+
+def shown_headers(headers: list[str]) -> str:
+    """Headers as a message names them: the first ``SHOWN_HEADERS``, each cut to
+    ``HEADER_CHARS`` characters, and only if every one looks like a header; else how many there
+    are, so that a file read by mistake (``read_csv('/etc/passwd')``) is never quoted."""
+    if not all(_looks_like_header(header) for header in headers):
+        n = len(headers)
+        return f"{n} column{'s' * (n != 1)} whose headers do not look like column names"
+    cut = [h if len(h) <= HEADER_CHARS else h[: HEADER_CHARS - 3] + "..." for h in headers]
+    more = f" and {len(cut) - SHOWN_HEADERS} more" if len(cut) > SHOWN_HEADERS else ""
+    return ", ".join(map(repr, cut[:SHOWN_HEADERS])) + more
+
+
+def _looks_like_header(header: str) -> bool:
+    return len(header) <= 2 * HEADER_CHARS and not _NOT_HEADER.search(header)
 
 
 def _find_header(header: str, headers: list[str]) -> str | None:

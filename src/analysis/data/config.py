@@ -16,30 +16,24 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
-
-import yaml
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
 
 from analysis.core import schema
 from analysis.core.bundled import sample_dir
-from analysis.core.errors import ConfigError
+from analysis.core.errors import ConfigError, shown
 from analysis.core.quarters import FiscalCalendar
+from analysis.data.statements import check_query
+from analysis.data.urls import MEMORY_DUCKDB, check_url, display_url, query_backend, relative
+from analysis.data.yaml_limits import read_yaml
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 PARQUET_SUFFIXES = (".parquet", ".pq")
-#: Database backends whose URL names a local file, resolved against the config folder.
-FILE_DATABASES = ("duckdb", "sqlite")
-MEMORY_DUCKDB = "duckdb:///:memory:"
 
 SALES_COLUMNS: tuple[str, ...] = schema.SALES_REQUIRED + schema.SALES_OPTIONAL
 TARGETS_COLUMNS: tuple[str, ...] = (
     schema.TARGETS_REQUIRED + schema.TARGETS_OPTIONAL + schema.TARGET_DIMENSIONS
 )
 
-PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _SOURCE_KEYS = ("path", "url", "query", "table", "sheet", "encoding", "columns")
 _TOP_KEYS = (
@@ -52,7 +46,6 @@ _TOP_KEYS = (
     "max_rejected_share",
     "cluster",
 )
-_PASSWORD_PARAMS = ("password", "passwd", "pwd")
 #: ``currency:`` is shown next to every amount; refused in it: markup and Unicode control, format
 #: (bidi overrides), unassigned, private-use and surrogate characters, line and paragraph breaks.
 _NOT_IN_CURRENCY = ("Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp")
@@ -108,9 +101,12 @@ class SourceConfig:
             try:
                 codecs.lookup(self.encoding)
             except LookupError:
-                raise ConfigError(f"encoding: unknown encoding {self.encoding!r}") from None
+                raise ConfigError(f"encoding: unknown encoding {shown(self.encoding)}") from None
         if self.url is not None:
             check_url(self.url)
+        backend = query_backend(self.url)
+        if self.query is not None and backend is not None:
+            check_query(self.query, backend)  # else once the url is expanded, before it runs
 
     @property
     def kind(self) -> str:
@@ -125,7 +121,7 @@ class SourceConfig:
         if suffix in PARQUET_SUFFIXES or not suffix:
             return "parquet"
         raise ConfigError(
-            f"path: cannot read {self.path.name!r}; supported files are "
+            f"path: cannot read {shown(self.path.name)}; supported files are "
             f"{', '.join(CSV_SUFFIXES + EXCEL_SUFFIXES + PARQUET_SUFFIXES)} "
             "or a folder of parquet files"
         )
@@ -139,7 +135,7 @@ class SourceConfig:
     def label(self) -> str:
         """How messages and reports name this source: never a password, never an absolute path."""
         if self.path is not None:
-            return _relative(self.path, self.base_dir)
+            return relative(self.path, self.base_dir)
         what = "query" if self.query is not None else f"table {self.table}"
         return f"{what} on {display_url(self.url or MEMORY_DUCKDB, self.base_dir)}"
 
@@ -162,12 +158,13 @@ class RunConfig:
         check_currency(self.currency)
         if not 1 <= self.fiscal_year_start_month <= 12:
             raise ConfigError(
-                f"fiscal_year_start_month: expected 1..12, got {self.fiscal_year_start_month!r}"
+                "fiscal_year_start_month: expected 1..12, "
+                f"got {shown(self.fiscal_year_start_month)}"
             )
         if not 0 <= self.max_rejected_share <= 1:
             raise ConfigError(
                 "max_rejected_share: expected a share between 0 and 1 (0.01 = 1%), "
-                f"got {self.max_rejected_share!r}"
+                f"got {shown(self.max_rejected_share)}"
             )
 
     @property
@@ -180,10 +177,7 @@ def load_config(path: str | Path) -> RunConfig:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"no configuration file at {path}")
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: not a valid YAML file: {err}") from None
+    data = read_yaml(path)
     try:
         config = config_from_dict(data, path.parent.resolve())
     except ConfigError as err:
@@ -249,84 +243,15 @@ def check_columns(columns: Mapping[str, str], allowed: tuple[str, ...], key: str
     for name, header in columns.items():
         if name not in allowed:
             raise ConfigError(
-                f"{key}: {name!r} is not a column the workbench uses{_suggest(name, allowed)}; "
+                f"{key}: {shown(name)} is not a column the workbench uses"
+                f"{_suggest(name, allowed)}; "
                 f"map one of {', '.join(allowed)} to the source's own header"
             )
         if not isinstance(header, str) or not header.strip():
             raise ConfigError(
-                f"{key}.{name}: expected the source's header as text, got {header!r}"
+                f"{key}.{name}: expected the source's header as text, got {shown(header)}"
                 " (quote headers that look like numbers)"
             )
-
-
-def check_url(url: str) -> None:
-    """A SQLAlchemy URL may carry ``${NAME}`` placeholders but never a literal password."""
-    parsed, _ = _parse_template(url)
-    if parsed is None:
-        if not PLACEHOLDER.fullmatch(url.strip()):
-            raise ConfigError(
-                f"url: {url!r} is not a SQLAlchemy URL such as duckdb:///sales.duckdb"
-            )
-        return  # the whole URL comes from the environment (url: ${DATABASE_URL})
-    secrets = [parsed.password, *(parsed.query.get(key) for key in _PASSWORD_PARAMS)]
-    for secret in secrets:
-        if secret is not None and _TOKEN.sub("", str(secret)):
-            raise ConfigError(
-                f"url: {display_url(url)} contains a password; put it in an environment "
-                "variable and write it as ${NAME}, e.g. postgresql://user:${DB_PASSWORD}@host/db"
-            )
-
-
-def display_url(url: str, base_dir: Path | None = None) -> str:
-    """The URL with its password hidden and a database file shown relative to the config folder.
-
-    Placeholders are shown as written (``${NAME}``), never expanded.
-    """
-    parsed, placeholders = _parse_template(url)
-    if parsed is None:
-        return url.strip() if PLACEHOLDER.fullmatch(url.strip()) else "<not a valid url>"
-    database = parsed.database
-    if parsed.get_backend_name() in FILE_DATABASES and is_file_database(database):
-        path = Path(database)
-        if path.is_absolute():
-            parsed = parsed.set(database=_relative(path, base_dir))
-    text = unquote(parsed.render_as_string(hide_password=True))
-    return _TOKEN.sub(lambda match: placeholders[match.group(0)], text)
-
-
-def is_file_database(database: str | None) -> bool:
-    """Whether a DuckDB/SQLite URL's database part names a local file."""
-    return bool(database) and database != ":memory:" and ":" not in database.split("/")[0]
-
-
-#: Placeholders are swapped for plain tokens while parsing, so that SQLAlchemy neither rejects
-#: nor percent-encodes them.
-_TOKEN = re.compile(r"zzenv\d+zz")
-
-
-def _parse_template(url: str) -> tuple[URL | None, dict[str, str]]:
-    placeholders: dict[str, str] = {}
-
-    def token(match: re.Match[str]) -> str:
-        key = f"zzenv{len(placeholders)}zz"
-        placeholders[key] = match.group(0)
-        return key
-
-    try:
-        return make_url(PLACEHOLDER.sub(token, url.strip())), placeholders
-    except ArgumentError:
-        return None, placeholders
-
-
-def _relative(path: Path, base_dir: Path | None) -> str:
-    if not path.is_absolute():
-        return path.as_posix()
-    if base_dir is not None:
-        try:
-            return path.relative_to(base_dir).as_posix()
-        except ValueError:
-            pass
-    return path.name
 
 
 def _source(value: Any, key: str, base_dir: Path, allowed: tuple[str, ...]) -> SourceConfig:
@@ -357,7 +282,7 @@ def _source(value: Any, key: str, base_dir: Path, allowed: tuple[str, ...]) -> S
 
 def _typed(value: Any, types: type | tuple[type, ...], key: str, expected: str) -> Any:
     if isinstance(value, bool) or not isinstance(value, types):
-        raise ConfigError(f"{key}: expected {expected}, got {value!r}")
+        raise ConfigError(f"{key}: expected {expected}, got {shown(value)}")
     return value
 
 
@@ -369,32 +294,20 @@ def _date(value: Any, key: str) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ConfigError(f"{key}: expected a date such as 2025-12-31, got {value!r}") from None
+        raise ConfigError(
+            f"{key}: expected a date such as 2025-12-31, got {shown(value)}"
+        ) from None
 
 
 def _reject_unknown(data: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
-    unknown = [str(key) for key in data if key not in allowed]
+    unknown = [str(key)[:40] for key in data if key not in allowed]
     if unknown:
-        names = ", ".join(f"{prefix}{name}" for name in unknown)
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        names = ", ".join(f"{prefix}{name}" for name in unknown[:5]) + more
         hint = _suggest(unknown[0], allowed)
         raise ConfigError(f"unknown key {names}{hint}; allowed keys: {', '.join(allowed)}")
 
 
 def _suggest(name: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(name, choices, n=1)
+    close = difflib.get_close_matches(str(name)[:40], choices, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """Safe YAML that refuses a key given twice (plain YAML silently keeps the last one)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"key {key!r} given twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)

@@ -16,10 +16,11 @@ import duckdb
 import pandas as pd
 
 from analysis.core import schema
-from analysis.core.errors import DataError
+from analysis.core.errors import ConfigError, DataError
 from analysis.data.config import SourceConfig
-from analysis.data.database import connect_url, driver_message
+from analysis.data.database import DUCKDB_SETTINGS, connect_url, driver_message
 from analysis.data.pushdown_columns import SPACES, Columns
+from analysis.data.statements import check_query
 
 _PLAIN_NUMBER = r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"
 _DUCKDB_NUMBERS = re.compile(
@@ -45,13 +46,15 @@ class DuckDB:
         database = ":memory:"
         if source.kind == "sql" and source.url is not None:
             database = connect_url(source)[0].database or ":memory:"
-        con = duckdb.connect(database, read_only=database != ":memory:")
+        config = dict(DUCKDB_SETTINGS)
+        if source.base_dir is not None:
+            config["file_search_path"] = str(source.base_dir)
+        con = duckdb.connect(database, read_only=database != ":memory:", config=config)
         try:
             # no bar on stdout; in Jupyter DuckDB keeps its own (changing it needs ipywidgets)
             with contextlib.suppress(duckdb.Error):
                 con.execute("SET enable_progress_bar = false")
-            if source.base_dir is not None:
-                con.execute(f"SET file_search_path = {_literal(str(source.base_dir))}")
+            con.execute("SET lock_configuration = true")
             yield cls(con, source)
         except duckdb.Error as err:
             raise DataError(
@@ -141,9 +144,12 @@ class DuckDB:
         shows (records 1.. in query order, or across Parquet files in name order)."""
         source = self.source
         if source.kind == "sql":
-            inner = (
-                f"({source.query})" if source.query is not None else _qualified(source.table or "")
-            )
+            inner = _qualified(source.table or "")
+            if source.query is not None:  # checked again: it is run inside this engine's SQL
+                try:
+                    inner = f"(\n{check_query(source.query, 'duckdb')}\n)"
+                except ConfigError as err:
+                    raise ConfigError(f"{source.label}: {err}") from None
             return f"(SELECT *, row_number() OVER () AS __row FROM {inner})" if numbered else inner
         assert source.path is not None
         path = source.path

@@ -19,8 +19,9 @@ import sqlalchemy as sa
 from analysis.core import schema
 from analysis.core.errors import ConfigError, DataError
 from analysis.data.config import SourceConfig
-from analysis.data.database import connect_args, connect_url, driver_message, scrub, table_clause
+from analysis.data.database import connect_url, create_engine, driver_message, scrub, table_clause
 from analysis.data.pushdown_columns import SPACES, Columns
+from analysis.data.statements import check_query
 
 #: Rows read to tell the kind of each column of a SQL database.
 PROBE_ROWS = 100
@@ -31,10 +32,14 @@ class Warehouse:
 
     def __init__(self, connection: sa.Connection, source: SourceConfig) -> None:
         self.connection, self.source = connection, source
-        query = source.query
-        if query is None:
+        if source.query is None:
             table = sa.select(sa.text("*")).select_from(table_clause(source.table or ""))
             query = str(table.compile(connection.engine))
+        else:  # checked again, for the database it runs on: it is run inside this engine's SQL
+            try:
+                query = check_query(source.query, connection.engine.url.get_backend_name())
+            except ConfigError as err:
+                raise ConfigError(f"{source.label}: {err}") from None
         self.query = query
         self.src: sa.Subquery | None = None
 
@@ -43,7 +48,7 @@ class Warehouse:
     def open(cls, source: SourceConfig) -> Iterator[Warehouse]:
         url, secrets = connect_url(source)
         try:
-            engine = sa.create_engine(url, connect_args=connect_args(url, source.base_dir))
+            engine = create_engine(url, source.base_dir)
             with engine.connect() as connection:
                 yield cls(connection, source)
         except (ImportError, sa.exc.NoSuchModuleError) as err:

@@ -24,8 +24,15 @@ import sqlalchemy as sa
 
 from analysis.core.errors import ConfigError, DataError
 from analysis.data.config import SourceConfig
-from analysis.data.database import connect_args, connect_url, driver_message, scrub, table_clause
+from analysis.data.database import (
+    connect_url,
+    create_engine,
+    driver_message,
+    scrub,
+    table_clause,
+)
 from analysis.data.encoding import decode
+from analysis.data.statements import check_query
 
 _SEPARATORS = (",", "\t", ";", "|")
 _PARSER_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -238,13 +245,15 @@ def blank(values: pd.Series) -> np.ndarray:
 def _read_sql(source: SourceConfig) -> RawTable:
     label = source.label
     url, secrets = connect_url(source)
-    statement = (
-        sa.text(source.query)
-        if source.query is not None
-        else sa.select(sa.text("*")).select_from(table_clause(source.table or ""))
-    )
+    if source.query is not None:
+        try:
+            statement = sa.text(check_query(source.query, url.get_backend_name()))
+        except ConfigError as err:
+            raise ConfigError(f"{label}: {err}") from None
+    else:
+        statement = sa.select(sa.text("*")).select_from(table_clause(source.table or ""))
     try:
-        engine = sa.create_engine(url, connect_args=connect_args(url, source.base_dir))
+        engine = create_engine(url, source.base_dir)
     except (ImportError, sa.exc.NoSuchModuleError) as err:
         message = scrub(str(err), secrets)
         raise ConfigError(f"{label}: no database driver for this url ({message})") from None

@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis.core import schema
 from analysis.core.errors import DataError
+from analysis.core.errors import shown as quoted
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.columns import match_columns, match_sales_columns
 from analysis.data.config import SALES_COLUMNS, TARGETS_COLUMNS
@@ -156,7 +157,7 @@ def clean_targets(
     dimensions = ["channel"]
     for name in schema.TARGET_DIMENSIONS:
         if name in found and blank(clean_text(frame[found[name]])).all():
-            notes.append(f"column {found.pop(name)!r} ignored: it is empty")
+            notes.append(f"column {quoted(found.pop(name))} ignored: it is empty")
         elif name in found:
             dimensions.append(name)
     for name in dimensions:
@@ -230,7 +231,7 @@ def _quarter_labels(text: pd.Series, calendar: FiscalCalendar) -> dict[str, str]
 
 def _column(found: Mapping[str, str], name: str) -> str:
     header = found[name]
-    return name if header == name else f"{name} (column {header!r})"
+    return name if header == name else f"{name} (column {quoted(header)})"
 
 
 def _strict(
@@ -312,7 +313,7 @@ def _check_known(
             hint = f"did you mean {' or '.join(map(repr, close))}?"
         else:
             hint = f"the sales have {', '.join(map(repr, sorted(known)[:10]))}"
-        lines.append(f"{name} {value!r} (row {where}) never occurs in the sales; {hint}")
+        lines.append(f"{name} {quoted(value)} (row {where}) never occurs in the sales; {hint}")
     error = DataError("; ".join(lines), source=label)
     raise _located(error, rows[unknown], column=name)
 
