@@ -150,3 +150,29 @@ def test_published_files_are_readable_by_others(tmp_path):
     assert stat.S_IMODE(folder.stat().st_mode) == 0o755
     for path in folder.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path.name
+
+
+def test_a_run_stopped_by_sigterm_cleans_up_and_says_so(tmp_path):
+    """A scheduler's timeout (SIGTERM) while notebooks run: exit 130, one line, no staging left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    command = [sys.executable, "-m", "analysis.cli", "run", "--quarter", "2025Q4"]
+    process = subprocess.Popen(
+        [*command, "--out", str(tmp_path)], stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / ".staging").glob("2025Q4-*.data")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert err.strip().splitlines()[-1] == (
+        "sales-report: stopped; the last published report is unchanged"
+    )
+    assert "Traceback" not in err
+    assert list((tmp_path / ".staging").iterdir()) == []
+    assert not (tmp_path / "2025Q4").exists()

@@ -15,7 +15,9 @@ from analysis.run import params
 from analysis.run.runner import REPORTS
 
 HORIZON = Parameter("horizon", int, "quarters ahead", low=1, high=12)
-LEVELS = Parameter("levels", list, "levels", item=int, low=0, high=100, open_bounds=True)
+LEVELS = Parameter(
+    "levels", list, "levels", item=int, low=0, high=100, open_bounds=True, unique=True
+)
 METHOD = Parameter("method", str, "reconciliation", choices=("bottom_up", "mint_shrink"))
 SHARE = Parameter("probability", float, "confidence", low=0, high=1, open_bounds=True)
 FLAG = Parameter("fast", bool, "a switch")
@@ -55,6 +57,7 @@ def test_allowed_text_is_typed(parameter, text, value):
         ),
         (LEVELS, "80,100", r"levels: 100 is not allowed; .* between 0 and 100 \(exclusive\)"),
         (LEVELS, "", "parameter levels"),
+        (LEVELS, "80,95,80", "parameter levels: 80 is not allowed; .*, each once"),
         (METHOD, "evil", "parameter method: 'evil' is not allowed; one of bottom_up, mint_shrink"),
         (SHARE, "1", "between 0 and 1"),
         (SHARE, "nan", "parameter probability"),

@@ -148,9 +148,11 @@ def test_published_files_hold_no_machine_paths(published):
 def test_manifest_records_inputs_rows_and_versions(published):
     info = json.loads((published / "2025Q4" / "manifest.json").read_text(encoding="utf-8"))
     assert info["parameters"]["overview"] == {"quarter": "2025Q4", "config": "sample"}
-    assert info["parameters"]["target_miss"] == {
-        "quarter": "2025Q4", "config": "sample", "output_dir": "."
-    }  # fmt: skip
+    assert info["parameters"]["target_miss"] == {"quarter": "2025Q4", "config": "sample"}
+    forecast = info["parameters"]["forecast"]
+    assert forecast["config"] == "sample" and not {"ledger", "snapshot", "record_to"} & set(
+        forecast
+    )
     files = {f["file"]: f["sha256"] for s in info["sources"] for f in s["files"]}
     sample = ROOT / "data" / "sample" / "sales_lines.csv"
     assert files["sales_lines.csv"] == hashlib.sha256(sample.read_bytes()).hexdigest()

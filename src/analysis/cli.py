@@ -1,16 +1,19 @@
 """``sales-report``: the one command a scheduled job or a user at a terminal runs.
 
 Exit codes: 0 success, 1 the data or the configuration cannot be used, 2 wrong usage or parameters,
-3 a report notebook failed, 4 the report cannot be written (output folder, disk); the previous
-report is left as it was.
+3 a report notebook failed, 4 the report cannot be written (output folder, disk), 130 stopped by
+Ctrl-C or SIGTERM; the previous report is left as it was.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from analysis import __version__
@@ -25,6 +28,25 @@ from analysis.core.errors import (
 from analysis.forecasting.evaluate import add_parser as add_evaluate
 
 EXIT_DATA, EXIT_USAGE, EXIT_RUN, EXIT_PUBLISH = 1, 2, 3, 4
+EXIT_STOPPED = 130  # as a shell reports a command stopped by a signal
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM (a scheduler's timeout) stops a run as Ctrl-C does, so that its staging folder and
+    data snapshot are removed rather than left behind."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,7 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for handler in logging.getLogger().handlers:  # tracebacks go to the run log, not the terminal
         handler.addFilter(lambda record: not getattr(record, "file_only", False))
     try:
-        return args.handler(args)
+        with _stopped_by_sigterm():
+            return args.handler(args)
+    except KeyboardInterrupt:  # Ctrl-C, or a scheduler's SIGTERM: cleaned up on the way out
+        print("sales-report: stopped; the last published report is unchanged", file=sys.stderr)
+        return EXIT_STOPPED
     except ParameterError as exc:
         return _fail(exc, EXIT_USAGE)
     except (ConfigError, DataError) as exc:

@@ -29,8 +29,9 @@ class Parameter:
     """One notebook parameter.
 
     ``kind`` is ``str``, ``int``, ``float``, ``bool`` or ``list`` (then ``item`` is the kind of
-    its items, each given once when ``unique``); ``choices`` lists the allowed values (of the items, for a list); ``low``/``high``
-    bound numbers (of the items), inclusive unless ``open_bounds``. ``run_owned`` parameters are
+    its items, each given once when ``unique``); ``choices`` lists the allowed values (of the
+    items, for a list); ``low``/``high`` bound numbers (of the items), inclusive unless
+    ``open_bounds``. ``run_owned`` parameters are
     set by the runner for every notebook (the quarter, the data, where files go) and cannot be
     given with ``-p``.
     """

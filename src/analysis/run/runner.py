@@ -263,8 +263,13 @@ def _write_manifest(
     staging: Path,
     started: datetime,
 ) -> None:
+    # what reproduces the run: the configuration by its file name, not the run's own paths
     shown = {
-        name: {k: v for k, v in report_values.items() if k not in ("snapshot", "record_to")}
+        name: {
+            k: Path(v).name if k == "config" else v
+            for k, v in report_values.items()
+            if k not in pages.PLUMBING
+        }
         for name, report_values in values.items()
     }
     names = [r.name for r in reports]
