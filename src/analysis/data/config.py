@@ -347,10 +347,14 @@ def _date(value: Any, key: str) -> date:
         return value.date()
     if isinstance(value, date):
         return value
+    text = str(value).strip()
     try:
-        return date.fromisoformat(str(value).strip())
+        return date.fromisoformat(text)
     except ValueError:
-        raise ConfigError(f"{key}: expected a date such as 2025-12-31, got {value!r}") from None
+        # 2025-02-30 has the shape of a date but is no day of the calendar
+        shaped = re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text)
+        why = ", which is not a day of the calendar" if shaped else ""
+        raise ConfigError(f"{key}: expected a date such as 2025-12-31, got {text!r}{why}") from None
 
 
 def _reject_unknown(data: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
@@ -379,3 +383,14 @@ class _StrictLoader(yaml.SafeLoader):
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date-shaped value that is no date (``2025-02-30``) stays text, so that its key's own
+        check names the key and the value instead of YAML failing with a bare ValueError."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)

@@ -49,7 +49,10 @@ class Review:
     def of(cls, dataset: Dataset, quarter: str = "latest") -> Review:
         """The review of ``quarter`` (a label or ``latest``) in ``dataset``."""
         calendar = dataset.config.calendar
-        coverage = Coverage.of(dataset.sales, calendar, dataset.config.data_through)
+        try:
+            coverage = Coverage.of(dataset.sales, calendar, dataset.config.data_through)
+        except ValueError as exc:  # no sales lines at all
+            raise DataError(str(exc)) from None
         return cls(dataset, calendar, coverage, resolve_quarter(quarter, calendar, coverage))
 
     @property
@@ -67,6 +70,22 @@ class Review:
     @property
     def partial(self) -> bool:
         return self.coverage.is_partial(self.quarter)
+
+    @property
+    def prior_partial(self) -> bool:
+        """Whether the year-earlier quarter is covered only in part (the data begin inside it)."""
+        return self.coverage.is_partial(self.quarter - 4)
+
+    def lines_in(self, period: pd.Period) -> int:
+        """How many sales lines are dated in ``period`` (0: the quarter has no sales at all)."""
+        return lines_in(self.dataset.sales, self.calendar, period)
+
+
+def lines_in(sales: pd.DataFrame, calendar: FiscalCalendar, period: pd.Period) -> int:
+    """How many of the ``sales`` lines are dated in ``period``."""
+    inside = calendar.periods(sales["date"]) == period
+    weight = sales.get("lines", 1)  # lines already summed per day carry their count
+    return int((inside * weight).sum())
 
 
 def prepare(quarter: str = "latest", config: str = "sample", snapshot: str = "") -> Review:
@@ -92,7 +111,10 @@ def resolve_quarter(quarter: str, calendar: FiscalCalendar, coverage: Coverage) 
         try:
             return latest_complete_quarter(coverage, calendar)
         except ValueError as exc:
-            raise DataError(str(exc)) from None
+            last = calendar.label(calendar.period(coverage.last))
+            raise DataError(
+                f"{exc}; name the quarter to review (e.g. {last}) to see it in part"
+            ) from None
     try:
         period = calendar.parse(quarter)
     except ValueError as exc:

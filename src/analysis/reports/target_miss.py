@@ -8,7 +8,7 @@ into one row per number.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,7 @@ from analysis.targets.bridge_effects import EFFECTS
 from analysis.targets.drilldown import Drilldown, drilldown
 from analysis.core.errors import ParameterError
 from analysis.core.parameters import Parameter
-from analysis.reports.review import COMMON
+from analysis.reports.review import COMMON, lines_in
 from analysis.reports.narrative import narrative
 from analysis.core.quarters import FiscalCalendar
 from analysis.core.schema import SALES_DIMENSIONS
@@ -125,7 +125,7 @@ def analyse_review(
 ) -> TargetMiss:
     """:func:`analyse` for an :class:`~analysis.reports.review.Review` (the notebooks' ``prepare()``)."""
     dataset = review.dataset
-    return analyse(
+    miss = analyse(
         dataset.sales,
         dataset.targets,
         review.quarter,
@@ -136,6 +136,13 @@ def analyse_review(
         segment=segment,
         dims=dims,
     )
+    if lines_in(dataset.sales, review.calendar, review.quarter):
+        return miss
+    warning = (
+        f"No sales are recorded in {review.label}: not one sales line is dated in the quarter; "
+        "check that the source holds the whole quarter before reading the gap."
+    )
+    return replace(miss, narrative=f"{warning} {miss.narrative}")
 
 
 def _check_options(sales: pd.DataFrame, baseline: str, segment: str, dims: Sequence[str]) -> None:
