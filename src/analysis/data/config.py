@@ -291,11 +291,15 @@ def _date(value: Any, key: str) -> date:
         return value.date()
     if isinstance(value, date):
         return value
+    text = str(value).strip()
     try:
-        return date.fromisoformat(str(value).strip())
+        return date.fromisoformat(text)
     except ValueError:
+        # 2025-02-30 has the shape of a date but is no day of the calendar
+        shaped = re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text)
+        why = ", which is not a day of the calendar" if shaped else ""
         raise ConfigError(
-            f"{key}: expected a date such as 2025-12-31, got {shown(value)}"
+            f"{key}: expected a date such as 2025-12-31, got {shown(text)}{why}"
         ) from None
 
 

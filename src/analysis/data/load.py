@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.core.errors import ConfigError, DataError
 from analysis.data import pushdown
 from analysis.data.columns import target_dimensions
 from analysis.data.config import RunConfig, load_config, sample_config_path
@@ -75,6 +76,7 @@ def load(config: RunConfig | str | Path | None = None, *, in_engine: bool | None
     else:
         raw = read_table(config.sales)
         sales = clean_sales(raw, config.sales.columns, config.max_rejected_share)
+    _check_usable(sales, config)
     through = config.data_through
     if through is not None:
         after = sales.data["date"] > pd.Timestamp(through)
@@ -99,3 +101,30 @@ def load(config: RunConfig | str | Path | None = None, *, in_engine: bool | None
         reports=[part.report for part in loaded],
         rejected=rejected,
     )
+
+
+def _check_usable(sales: Loaded, config: RunConfig) -> None:
+    """Refuse sales that no report can describe: revenue 0 on every line (a column mapped
+    wrongly, or an export without amounts), or a ``data_through`` before the first sale."""
+    data = sales.data
+    if not data.empty and (data["revenue"] == 0).all():
+        lines = int(data["lines"].sum()) if "lines" in data else len(data)
+        mapped = config.sales.columns.get("revenue")
+        header = f" (the source's {mapped!r})" if mapped else ""
+        raise DataError(
+            f"every one of the {lines:,} sales lines has revenue 0{header}, so there are no sales "
+            "to report",
+            source=sales.report.source,
+            column="revenue",
+            expected="the lines' net amounts; check which column is mapped to revenue",
+        )
+    through = config.data_through
+    if through is not None and not data.empty:
+        first = data["date"].min()
+        if pd.Timestamp(through) < first.normalize():
+            where = f"{config.source_file.name}: " if config.source_file else ""
+            raise ConfigError(
+                f"{where}data_through: {through.isoformat()} is before the first sale "
+                f"({first:%Y-%m-%d}); expected the last day the sales data are complete, "
+                f"on or after {first:%Y-%m-%d}"
+            )

@@ -108,6 +108,17 @@ class BoundedLoader(yaml.SafeLoader):
                 )
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date-shaped value that is no date (``2025-02-30``) stays text, so that its key's own
+        check names the key and the value instead of YAML failing with a bare ValueError."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", BoundedLoader.construct_yaml_timestamp)
+
 
 def _error(problem: str, mark: yaml.Mark) -> yaml.composer.ComposerError:
     return yaml.composer.ComposerError(None, None, f"the document has {problem}", mark)

@@ -2,9 +2,10 @@
 and the odds of next quarters' targets.
 
 Forecasts start after the reviewed quarter, from the quarters up to it that the data cover
-completely (a partial quarter is never fitted as if complete). Everything the forecast notebook
-shows comes from :func:`prepare`; ``forecast.csv`` is :meth:`Outlook.write`, the ledger's rows
-:meth:`Outlook.record`.
+completely (a partial quarter is never fitted as if complete). With fewer than ``MIN_QUARTERS``
+of them there is no forecast: the :class:`Outlook` says why (``missing``) and every part of the
+report says so in words. Everything the forecast notebook shows comes from :func:`prepare`;
+``forecast.csv`` is :meth:`Outlook.write`, the ledger's rows :meth:`Outlook.record`.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.forecasting import cluster, ledger, reconcile, odds as target_odds
+from analysis.core.csv_out import write_csv
+from analysis.core.parameters import Parameter
+from analysis.data.series import Coverage
+from analysis.forecasting import cluster, ledger, reconcile
+from analysis.forecasting import odds as target_odds
 from analysis.forecasting.backends import Backend, default_backend
 from analysis.reports import present
-from analysis.core.csv_out import write_csv
-from analysis.core.errors import DataError, ParameterError
-from analysis.core.parameters import Parameter
 from analysis.reports.review import COMMON, Review
-from analysis.data.series import Coverage
 
 #: The forecast notebook's parameters.
 PARAMETERS = (
@@ -42,7 +43,7 @@ PARAMETERS = (
     ),
     Parameter("backtest_windows", int, "rolling origins for the accuracy table", low=1, high=12),
     Parameter("output_dir", str, "folder for forecast.csv, empty to write nothing", run_owned=True),
-    Parameter("ledger", str, "forecast ledger of earlier runs (CSV), empty if none", run_owned=True),
+    Parameter("ledger", str, "ledger of earlier runs' forecasts, empty if none", run_owned=True),
     Parameter(
         "record_to", str, "ledger file this run's forecasts are filed in, empty for none",
         run_owned=True,
@@ -55,6 +56,9 @@ REPORTED_LEVELS = ("total", "channel", "channel/product_line", "channel/region")
 #: Channels the report's table and fan charts show (with the total: eight panels); the rest are in
 #: forecast.csv.
 TOP_CHANNELS = 7
+#: Complete quarters of sales the forecast needs (a year); with fewer none is made, and the report
+#: says why. Each origin of the backtest needs as many before it.
+MIN_QUARTERS = 4
 
 
 @dataclass(frozen=True)
@@ -62,15 +66,23 @@ class Outlook:
     """Reconciled forecasts of every series from the reviewed quarter, with their history."""
 
     review: Review
-    hierarchy: reconcile.Hierarchy
+    hierarchy: reconcile.Hierarchy | None  # None without a forecast
     forecasts: pd.DataFrame  # unique_id, level, ds, quarter, horizon, mean, lo-*, hi-*, model, note
     method: str
     levels: tuple[int, ...]
-    backend: Backend  # where the forecasts were fitted; the backtest runs there too
+    backend: Backend | None  # where the forecasts were fitted; the backtest runs there too
+    quarters: int = 0  # complete quarters of history up to the reviewed one
+    unsold: tuple[str, ...] = ()  # quarters of that history without a single sales line
+    missing: str = ""  # why no forecast was made, in words; "" when one was
 
     @property
     def origin(self) -> str:
         return self.review.label
+
+    @property
+    def made(self) -> bool:
+        """Whether there is a forecast (enough complete quarters of history)."""
+        return not self.missing
 
     def csv(self) -> pd.DataFrame:
         """``forecast.csv``: one row per series and future quarter (money in the data currency),
@@ -88,6 +100,7 @@ class Outlook:
         (:mod:`analysis.core.csv_out`)."""
         out = self.csv()
         by_quarter = out.groupby(["level", "quarter"])["mean"].sum().unstack("level")
+        by_quarter = by_quarter.reindex(columns=["channel", "total"])  # no forecast: no rows
         gap = (by_quarter["channel"] - by_quarter["total"]).abs()
         if not (gap <= 1e-6 * by_quarter["total"].abs() + 0.01).all():
             raise AssertionError(f"channel forecasts do not add up to the total: {gap.max()}")
@@ -98,10 +111,14 @@ class Outlook:
     def record(self, book: Path, recorded: str | None = None) -> None:
         """File this run's forecasts (80 % and 95 % intervals) in the ledger ``book``, stamped
         ``recorded`` (default: now)."""
+        if not self.made:
+            return  # nothing to file: the ledger keeps what earlier runs recorded
         recorded = recorded or datetime.now().isoformat(timespec="seconds")
         frame = self.forecasts.loc[self.forecasts["level"].isin(REPORTED_LEVELS)]
         rows = frame.rename(columns=_file_spelling)
-        ledger.record(Path(book), self.origin, rows[[c for c in ledger.COLUMNS if c in rows]], recorded)
+        ledger.record(
+            Path(book), self.origin, rows[[c for c in ledger.COLUMNS if c in rows]], recorded
+        )
 
     def top_channels(self, n: int = TOP_CHANNELS) -> list[str]:
         """The ``n`` channels with the most revenue in the last four quarters, largest first."""
@@ -131,6 +148,8 @@ def _file_spelling(column: str) -> str:
 
 def shown_note(outlook: Outlook, top: int = TOP_CHANNELS) -> str:
     """What the tables and charts leave out, or '' when they show every channel."""
+    if not outlook.made:
+        return "No forecast was made (see above), so there is no table or chart of one."
     channels = outlook.forecasts.loc[outlook.forecasts["level"] == "channel", "unique_id"].nunique()
     if channels <= top:
         return ""
@@ -154,16 +173,25 @@ def prepare(
     _CONTRACT["method"].check(method)
     _CONTRACT["horizon"].check(horizon)
     levels = tuple(_CONTRACT["levels"].check(list(levels)))
-    last = review.quarter
-    while review.coverage.is_partial(last):
-        last -= 1
-    end = review.calendar.end(last)
+    calendar = review.calendar
+    complete = [q for q in review.coverage.complete_quarters(calendar) if q <= review.quarter]
     sales = review.dataset.sales
-    history = sales.loc[sales["date"] <= end]
-    if history.empty:
-        raise DataError(f"no complete quarter up to {review.label} to forecast from")
-    # History ends with the last complete quarter up to the review, whatever the data hold after.
-    coverage = Coverage(first=review.coverage.first, last=end)
+    # History: the complete quarters up to the review, whatever the data hold before or after.
+    history = sales.iloc[:0]
+    if complete:
+        start, end = calendar.start(complete[0]), calendar.end(complete[-1])
+        history = sales.loc[(sales["date"] >= start) & (sales["date"] <= end)]
+    held = []
+    if not history.empty:  # from the first quarter with sales: series start there
+        held = [q for q in complete if q >= calendar.period(history["date"].min())]
+    if len(held) < MIN_QUARTERS:
+        intervals = [f"{side}-{lev}" for lev in levels for side in ("lo", "hi")]
+        columns = ["unique_id", "level", "ds", "quarter", "horizon", "mean", *intervals, "model"]
+        missing = _too_short(review, held)
+        empty = pd.DataFrame(columns=columns)
+        return Outlook(review, None, empty, method, levels, None, len(held), missing=missing)
+    last = held[-1]
+    coverage = Coverage(first=calendar.start(held[0]), last=calendar.end(last))
     hierarchy = reconcile.build(history, review.calendar, coverage=coverage)
     # Many interval levels describe the whole forecast distribution, for the odds of targets;
     # the report shows only the requested ones.
@@ -176,15 +204,39 @@ def prepare(
     periods = fc["ds"].dt.to_period(review.calendar.freq)
     fc["quarter"] = review.calendar.labels(periods)
     fc["horizon"] = [(p - last).n for p in periods]
-    return Outlook(review, hierarchy, fc, method, levels, backend)
+    sold = set(calendar.periods(history["date"]).unique())
+    unsold = tuple(calendar.label(q) for q in held if q not in sold)
+    return Outlook(review, hierarchy, fc, method, levels, backend, len(held), unsold)
+
+
+def _too_short(review: Review, held: Sequence[pd.Period]) -> str:
+    """Why there is no forecast, what it needs and when it can be made."""
+    calendar, coverage = review.calendar, review.coverage
+    if held:
+        span = calendar.label(held[0])
+        span += f" to {calendar.label(held[-1])}" if len(held) > 1 else ""
+        hold, ready = f"{len(held)} ({span})", held[-1] + (MIN_QUARTERS - len(held))
+    else:
+        first = calendar.period(coverage.first)
+        if coverage.first > calendar.start(first):
+            first += 1  # the quarter the data begin in is partial
+        hold, ready = "none", first + (MIN_QUARTERS - 1)
+        hold += f" (the sales data cover {coverage.first:%Y-%m-%d} to {coverage.last:%Y-%m-%d})"
+    return (
+        f"No forecast after {review.label}: the forecast needs at least {MIN_QUARTERS} complete "
+        f"quarters of sales; the data up to {review.label} hold {hold}. It can be made from "
+        f"{calendar.label(ready)} on, once the data cover that quarter completely."
+    )
 
 
 def headline(outlook: Outlook) -> str:
     """One sentence on next quarter's company forecast with its 80 % (or first) interval.
 
     E.g. "For 2026Q1 the forecast is ¥17.63 M (80% interval ¥16.43 M to ¥18.82 M), +10.7% on a
-    year earlier."
+    year earlier." Without a forecast: why there is none.
     """
+    if not outlook.made:
+        return outlook.missing
     total = outlook.forecasts.loc[
         (outlook.forecasts["level"] == "total") & (outlook.forecasts["horizon"] == 1)
     ].iloc[0]
@@ -205,6 +257,22 @@ def headline(outlook: Outlook) -> str:
         change = total["mean"] / prior.iloc[0] - 1
         text += f", {present.percent(change, signed=True)} on a year earlier"
     return text + "."
+
+
+def paragraphs(outlook: Outlook) -> list[str]:
+    """The report's opening: the headline and how the forecasts were made, or why there is none;
+    a history with quarters without sales says so."""
+    if not outlook.made:
+        return [outlook.missing]
+    texts = [headline(outlook), method_note(outlook)]
+    if outlook.unsold:
+        which = "it as a quarter" if len(outlook.unsold) == 1 else "them as quarters"
+        note = (
+            f"Note: no sales are recorded in {', '.join(outlook.unsold)}; the forecast takes "
+            f"{which} without sales, so check the source before relying on it."
+        )
+        texts.insert(1, note)
+    return texts
 
 
 def method_note(outlook: Outlook) -> str:
@@ -229,7 +297,7 @@ def odds(outlook: Outlook, probability: float = 0.7) -> pd.DataFrame:
     """For each channel target in the forecast quarters: P(reaching it) and the supported target."""
     _CONTRACT["probability"].check(probability)
     targets = outlook.review.dataset.targets
-    if targets is None:
+    if targets is None or not outlook.made:
         return pd.DataFrame()
     extra = [c for c in targets.columns if c not in ("quarter", "channel", "target_revenue",
                                                      "target_quantity")]  # fmt: skip
@@ -252,18 +320,43 @@ def odds(outlook: Outlook, probability: float = 0.7) -> pd.DataFrame:
     ]
 
 
-def backtest(outlook: Outlook, horizon: int = 4, windows: int = 4) -> pd.DataFrame:
-    """Accuracy from rolling origins per level: base forecasts against the reconciled ones."""
+def odds_note(outlook: Outlook) -> str:
+    """Why :func:`odds` has no rows."""
+    if not outlook.made:
+        return "No forecast was made, so there are no odds of reaching the targets."
+    return "No targets are set for the forecast quarters."
+
+
+def backtest(outlook: Outlook, horizon: int = 4, windows: int = 4) -> tuple[pd.DataFrame, str]:
+    """Accuracy from rolling origins per level: base forecasts against the reconciled ones.
+
+    Each origin needs ``MIN_QUARTERS`` complete quarters before it and ``horizon`` after it: with
+    too short a history fewer origins are scored, or none. Returns the scores and a note that
+    says so ('' when every origin asked for was scored).
+    """
     _CONTRACT["backtest_windows"].check(windows)
+    fit = outlook.quarters - MIN_QUARTERS - horizon + 1
+    if fit < 1:
+        return pd.DataFrame(), (
+            f"The accuracy table needs at least {MIN_QUARTERS + horizon} complete quarters "
+            f"({MIN_QUARTERS} to fit and {horizon} to score); the data hold {outlook.quarters}."
+        )
+    note = ""
+    if fit < windows:
+        note = (
+            f"The table scores {fit} of the {windows} origins asked for: each needs "
+            f"{MIN_QUARTERS} complete quarters before it and {horizon} after it, and the data "
+            f"hold {outlook.quarters}."
+        )
     scores, _ = reconcile.backtest_hierarchy(
         outlook.hierarchy,
         h=horizon,
-        n_windows=windows,
+        n_windows=min(windows, fit),
         methods=reconcile.METHODS,
         level=outlook.levels,
         backend=outlook.backend,
     )
-    return scores.loc[scores["level"].isin(REPORTED_LEVELS)].reset_index(drop=True)
+    return scores.loc[scores["level"].isin(REPORTED_LEVELS)].reset_index(drop=True), note
 
 
 def track_record(outlook: Outlook, book: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -271,6 +364,9 @@ def track_record(outlook: Outlook, book: pd.DataFrame) -> tuple[pd.DataFrame, st
 
     Returns accuracy per level and series (MAPE, bias, coverage) and one sentence on the trend.
     """
+    if not outlook.made:  # nothing to score against: no complete history
+        sentence = "Earlier forecasts are scored in reports that have a forecast of their own."
+        return ledger.summary(book.iloc[:0], ["level", "unique_id"]), sentence
     actuals = outlook.hierarchy.frame.assign(
         quarter=outlook.review.calendar.labels(
             outlook.hierarchy.frame["ds"].dt.to_period(outlook.review.calendar.freq)

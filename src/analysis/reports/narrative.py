@@ -1,8 +1,8 @@
 """A few plain sentences on a quarter's target: how far off, which channels, why, and where.
 
 Every number is taken from the attainment, bridge and drill-down tables and formatted with
-:mod:`analysis.reports.present` (short money, one-decimal percentages), so a reader can find each in the
-tables. The text is plain (not HTML): the notebook escapes it (``present.paragraph``).
+:mod:`~analysis.reports.present` (short money, one-decimal percentages), so a reader can find
+each in the tables. The text is plain (not HTML): the notebook escapes it (``present.paragraph``).
 """
 
 from __future__ import annotations

@@ -81,21 +81,18 @@ def trend(review: Review, by: str, quarters: int = 12, top: int = TOP_SEGMENTS) 
 def headline(review: Review, table: pd.DataFrame | None = None) -> str:
     """Plain sentences: the quarter's revenue, its change on a year earlier, the biggest mover.
 
-    ``table`` is :func:`revenue_by` of channels when the caller has it already.
+    ``table`` is :func:`revenue_by` of channels when the caller has it already. A quarter without
+    a single sales line says so first; a missing or partial year-earlier quarter is named.
     """
     table = revenue_by(review, "channel") if table is None else table
     total = table.iloc[-1]
     cur = review.currency
+    if not review.lines_in(review.quarter):
+        return _no_sales(review, total)
     text = f"Revenue in {review.label} was {present.money(total['revenue'], cur, short=True)}"
-    if pd.notna(total["prior"]):
-        direction = "up" if total["change"] >= 0 else "down"
-        text += (
-            f", {direction} {present.percent(abs(total['change_pct']))} on {review.prior_label} "
-            f"({present.money(total['prior'], cur, short=True)})."
-        )
-    else:
-        text += f"; there are no sales in {review.prior_label} to compare with."
+    text += _comparison(review, total)
     movers = table.iloc[:-1].dropna(subset=["change"])
+    movers = movers.loc[movers["change"] != 0]
     if not movers.empty:
         top = movers.loc[movers["change"].abs().idxmax()]
         verb = "added" if top["change"] >= 0 else "lost"
@@ -103,12 +100,96 @@ def headline(review: Review, table: pd.DataFrame | None = None) -> str:
             f" The largest change came from {top['channel']}, which {verb} "
             f"{present.money(abs(top['change']), cur, short=True)}."
         )
+    return text + _partial_notes(review, total)
+
+
+def _comparison(review: Review, total: pd.Series) -> str:
+    """The rest of the first sentence: the change on a year earlier, or why there is none."""
+    cur, prior = review.currency, review.prior_label
+    if pd.isna(total["prior"]):
+        return (
+            f"; there is no year-earlier quarter ({prior}) to compare with: the sales data begin "
+            f"on {review.coverage.first:%Y-%m-%d}."
+        )
+    if total["prior"] > 0:
+        direction = "up" if total["change"] >= 0 else "down"
+        return (
+            f", {direction} {present.percent(abs(total['change_pct']))} on {prior} "
+            f"({present.money(total['prior'], cur, short=True)})."
+        )
+    if not review.lines_in(review.quarter - 4):
+        return f"; there were no sales in {prior} to compare with."
+    return f", against {present.money(total['prior'], cur, short=True)} in {prior}."
+
+
+def _no_sales(review: Review, total: pd.Series) -> str:
+    """The headline of a quarter without a single sales line: a warning before any figure."""
+    first, last = review.coverage.first, review.coverage.last
+    sold = review.dataset.sales["date"].max()
+    if review.dataset.config.data_through is not None and sold < review.quarter.start_time:
+        cover = (
+            f"although data_through in the configuration states the sales data complete to "
+            f"{last:%Y-%m-%d} (the last sale is dated {sold:%Y-%m-%d})"
+        )
+    else:
+        cover = f"although the sales data cover {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    text = (
+        f"No sales are recorded in {review.label}: not one sales line is dated in the quarter, "
+        f"{cover}; check that the source holds the whole quarter before reading its revenue as "
+        f"{present.money(0, review.currency)}."
+    )
+    if pd.notna(total["prior"]) and total["prior"] != 0:
+        prior = present.money(total["prior"], review.currency, short=True)
+        text += f" A year earlier, in {review.prior_label}, revenue was {prior}."
+    elif pd.isna(total["prior"]):
+        text += f" There is no year-earlier quarter ({review.prior_label}) to compare with."
+    return text + _partial_notes(review, total)
+
+
+def _partial_notes(review: Review, total: pd.Series) -> str:
+    """Notes on a reviewed or year-earlier quarter the data cover only in part."""
+    first, last = review.coverage.first, review.coverage.last
+    text = ""
     if review.partial:
+        starts_late = review.quarter.start_time < first
+        ends_early = review.quarter.end_time.normalize() > last
+        if starts_late and ends_early:
+            span = f"{first:%Y-%m-%d}" + (f" to {last:%Y-%m-%d}" if last > first else "")
+            text += (
+                f" Note: {review.label} is partial — the data cover only {span} of it, so the "
+                "figures understate it."
+            )
+        elif starts_late:
+            text += (
+                f" Note: {review.label} is partial — the data begin on {first:%Y-%m-%d}, after "
+                "the quarter does, so the figures understate it."
+            )
+        else:
+            text += (
+                f" Note: {review.label} is partial — the data end on {last:%Y-%m-%d}, before the "
+                "quarter does, so the comparison understates it."
+            )
+    if review.prior_partial and pd.notna(total["prior"]):
         text += (
-            f" Note: {review.label} is partial — the data end on {review.coverage.last:%Y-%m-%d},"
-            " before the quarter does, so the comparison understates it."
+            f" Note: {review.prior_label} is partial — the data begin on {first:%Y-%m-%d}, so "
+            "the change on it overstates the growth."
         )
     return text
+
+
+def check_totals(by_channel: pd.DataFrame, by_line: pd.DataFrame) -> None:
+    """The Total rows of :func:`revenue_by` of channels and of product lines describe the same
+    revenue, this quarter and a year earlier (both missing counts as the same); an
+    ``AssertionError`` names the figure that differs."""
+    for column in ("revenue", "prior"):
+        a, b = by_channel.iloc[-1][column], by_line.iloc[-1][column]
+        # NaN == NaN is False: missing in both tables is the same figure
+        if (pd.isna(a) and pd.isna(b)) or a == b:
+            continue
+        raise AssertionError(
+            f"the total {column} differs between the channel table ({a}) and the product-line "
+            f"table ({b})"
+        )
 
 
 def summary(review: Review) -> dict[str, str]:
@@ -133,6 +214,8 @@ def summary(review: Review) -> dict[str, str]:
         ).table.iloc[-1]
         if pd.notna(total_row["attainment"]):
             figures["attainment"] = present.percent(total_row["attainment"])
-    if review.partial:
+    if not review.lines_in(review.quarter):
+        figures["revenue"] += " (no sales)"
+    elif review.partial:
         figures["revenue"] += " (partial)"
     return figures

@@ -49,7 +49,10 @@ class Review:
     def of(cls, dataset: Dataset, quarter: str = "latest") -> Review:
         """The review of ``quarter`` (a label or ``latest``) in ``dataset``."""
         calendar = dataset.config.calendar
-        coverage = Coverage.of(dataset.sales, calendar, dataset.config.data_through)
+        try:
+            coverage = Coverage.of(dataset.sales, calendar, dataset.config.data_through)
+        except ValueError as exc:  # no sales lines at all
+            raise DataError(str(exc)) from None
         return cls(dataset, calendar, coverage, resolve_quarter(quarter, calendar, coverage))
 
     @property
@@ -68,6 +71,22 @@ class Review:
     def partial(self) -> bool:
         return self.coverage.is_partial(self.quarter)
 
+    @property
+    def prior_partial(self) -> bool:
+        """Whether the year-earlier quarter is covered only in part (the data begin inside it)."""
+        return self.coverage.is_partial(self.quarter - 4)
+
+    def lines_in(self, period: pd.Period) -> int:
+        """How many sales lines are dated in ``period`` (0: the quarter has no sales at all)."""
+        return lines_in(self.dataset.sales, self.calendar, period)
+
+
+def lines_in(sales: pd.DataFrame, calendar: FiscalCalendar, period: pd.Period) -> int:
+    """How many of the ``sales`` lines are dated in ``period``."""
+    inside = calendar.periods(sales["date"]) == period
+    weight = sales.get("lines", 1)  # lines already summed per day carry their count
+    return int((inside * weight).sum())
+
 
 def prepare(quarter: str = "latest", config: str = "sample", snapshot: str = "") -> Review:
     """Check the notebook's common parameters, load the data and fix the quarter to review.
@@ -79,10 +98,7 @@ def prepare(quarter: str = "latest", config: str = "sample", snapshot: str = "")
     for parameter, value in zip(COMMON, (quarter, config, snapshot), strict=True):
         parameter.check(value)
     path = sample_config_path() if config.strip() in ("", "sample") else Path(config)
-    if snapshot:
-        dataset = snapshots.read(Path(snapshot), load_config(path))
-    else:
-        dataset = load(path)
+    dataset = snapshots.read(Path(snapshot), load_config(path)) if snapshot else load(path)
     return Review.of(dataset, quarter)
 
 
@@ -92,7 +108,10 @@ def resolve_quarter(quarter: str, calendar: FiscalCalendar, coverage: Coverage) 
         try:
             return latest_complete_quarter(coverage, calendar)
         except ValueError as exc:
-            raise DataError(str(exc)) from None
+            last = calendar.label(calendar.period(coverage.last))
+            raise DataError(
+                f"{exc}; name the quarter to review (e.g. {last}) to see it in part"
+            ) from None
     try:
         period = calendar.parse(quarter)
     except ValueError as exc:

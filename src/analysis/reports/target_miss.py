@@ -8,24 +8,24 @@ into one row per number.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analysis.core.csv_out import write_csv
+from analysis.core.errors import ParameterError
+from analysis.core.parameters import Parameter
+from analysis.core.quarters import FiscalCalendar
+from analysis.core.schema import SALES_DIMENSIONS
+from analysis.data.series import Coverage
+from analysis.reports.narrative import narrative
+from analysis.reports.review import COMMON, lines_in
 from analysis.targets.attainment import Attainment, attainment
 from analysis.targets.bridge import MODES, Bridge, bridge
 from analysis.targets.bridge_effects import EFFECTS
 from analysis.targets.drilldown import Drilldown, drilldown
-from analysis.core.csv_out import write_csv
-from analysis.core.errors import ParameterError
-from analysis.core.parameters import Parameter
-from analysis.reports.review import COMMON
-from analysis.reports.narrative import narrative
-from analysis.core.quarters import FiscalCalendar
-from analysis.core.schema import SALES_DIMENSIONS
-from analysis.data.series import Coverage
 
 #: Dimensions a channel's gap can be split by (the data must carry them).
 SEGMENTS = tuple(d for d in SALES_DIMENSIONS if d != "channel")
@@ -35,8 +35,12 @@ PARAMETERS = (
     Parameter("baseline", str, "what the bridge compares with", choices=MODES),
     Parameter("segment", str, "mix inside a channel", choices=SEGMENTS),
     Parameter(
-        "drill_down", list, "dimensions to drill into, in order",
-        item=str, choices=SEGMENTS, unique=True,
+        "drill_down",
+        list,
+        "dimensions to drill into, in order",
+        item=str,
+        choices=SEGMENTS,
+        unique=True,
     ),
     Parameter(
         "output_dir", str, "folder for target_miss.csv, empty to write nothing", run_owned=True
@@ -128,9 +132,9 @@ def analyse_review(
     segment: str = "product_line",
     dims: Sequence[str] = ("region", "product_line"),
 ) -> TargetMiss:
-    """:func:`analyse` for an :class:`~analysis.reports.review.Review` (the notebooks' ``prepare()``)."""
+    """:func:`analyse` for a :class:`~analysis.reports.review.Review` (the notebooks' context)."""
     dataset = review.dataset
-    return analyse(
+    miss = analyse(
         dataset.sales,
         dataset.targets,
         review.quarter,
@@ -141,6 +145,13 @@ def analyse_review(
         segment=segment,
         dims=dims,
     )
+    if lines_in(dataset.sales, review.calendar, review.quarter):
+        return miss
+    warning = (
+        f"No sales are recorded in {review.label}: not one sales line is dated in the quarter; "
+        "check that the source holds the whole quarter before reading the gap."
+    )
+    return replace(miss, narrative=f"{warning} {miss.narrative}")
 
 
 def _check_options(sales: pd.DataFrame, baseline: str, segment: str, dims: Sequence[str]) -> None:
