@@ -11,6 +11,7 @@ import contextlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -57,9 +58,11 @@ class DuckDB:
             con.execute("SET lock_configuration = true")
             yield cls(con, source)
         except duckdb.Error as err:
-            raise DataError(
-                f"the engine failed: {driver_message(err)}", source=source.label
-            ) from None
+            message = driver_message(err)
+            if source.base_dir is not None:  # files by their names next to the configuration
+                for base in {str(source.base_dir), str(Path(source.base_dir).resolve())}:
+                    message = message.replace(base.rstrip("/") + "/", "")
+            raise DataError(f"the engine failed: {message}", source=source.label) from None
         finally:
             con.close()
 

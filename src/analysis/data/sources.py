@@ -63,8 +63,8 @@ def read_table(source: SourceConfig) -> RawTable:
     assert path is not None  # every non-SQL source has a path (checked by SourceConfig)
     label = source.label
     if not source.is_glob and not path.exists():
-        folder = f" in {path.parent}" if source.base_dir is not None else ""
-        raise ConfigError(f"{label}: no such file{folder}")
+        where = " (paths are relative to the configuration's folder)" if source.base_dir else ""
+        raise ConfigError(f"{label}: no such file{where}")
     if source.kind == "csv":
         return _read_csv(path, source.encoding, label)
     if source.kind == "excel":
