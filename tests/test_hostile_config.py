@@ -228,7 +228,7 @@ def test_postgres_and_sqlite_connections_only_read(postgres, tmp_path, monkeypat
 
 def test_a_file_read_by_mistake_is_not_quoted(tmp_path, capsys) -> None:
     (tmp_path / "secret.txt").write_text(
-        "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\n"
+        "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/srv/alice:/bin/sh\n"
     )
     query = "select * from read_csv('secret.txt', header = true, sep = ',')"
     err = refused(capsys, write(tmp_path, {"sales": {"query": query}}))
