@@ -1,4 +1,4 @@
-"""Target-miss charts: CJK font detection, waterfalls that add up, attainment bars, text as text."""
+"""Target-miss charts: waterfalls that add up, attainment bars, text as text."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from target_miss_examples import CAL, COVER, HAND_SALES, HAND_TARGETS
 
-from analysis.reports import waterfall
+from analysis.reports import fonts, waterfall
 from analysis.targets.attainment import attainment
 from analysis.targets.bridge import bridge
 
@@ -24,61 +24,6 @@ def _no_show_and_close(monkeypatch):
     monkeypatch.setattr(plt, "show", lambda *a, **k: pytest.fail("plt.show() called"))
     yield
     plt.close("all")
-
-
-def test_pick_cjk_family_prefers_simplified_chinese_sans():
-    names = ["DejaVu Sans", "Noto Serif CJK SC", "Noto Sans CJK JP", "Noto Sans CJK SC"]
-    assert waterfall.pick_cjk_family(names) == "Noto Sans CJK SC"
-    assert waterfall.pick_cjk_family(["DejaVu Sans", "WenQuanYi Zen Hei"]) == "WenQuanYi Zen Hei"
-    assert waterfall.pick_cjk_family(["DejaVu Sans", "Some CJK Font"]) == "Some CJK Font"
-    assert waterfall.pick_cjk_family(["DejaVu Sans", "Liberation Sans"]) is None
-
-
-def test_cjk_font_files_by_name():
-    paths = [
-        "/fonts/DejaVuSans.ttf",
-        "/fonts/NotoSerifCJK-Regular.ttc",
-        "/fonts/NotoSansCJK-Bold.ttc",
-        "/fonts/NotoSansCJK-Regular.ttc",
-        "/fonts/wqy-zenhei.ttc",
-    ]
-    assert waterfall.cjk_font_files(paths) == [
-        "/fonts/NotoSansCJK-Regular.ttc",
-        "/fonts/wqy-zenhei.ttc",
-        "/fonts/NotoSansCJK-Bold.ttc",
-        "/fonts/NotoSerifCJK-Regular.ttc",
-    ]
-
-
-def test_find_cjk_font_falls_back_to_files_and_reports_none():
-    def refuse(path):
-        raise AssertionError("a known family must not register files")
-
-    found = waterfall.find_cjk_font(["Noto Sans CJK SC"], ["/f/NotoSansCJK.ttc"], refuse)
-    assert found == "Noto Sans CJK SC"
-    registered = []
-
-    def register(path):
-        registered.append(path)
-        return None if "Serif" in path else "Noto Sans CJK JP"
-
-    files = ["/f/NotoSerifCJK.ttc", "/f/NotoSansCJK.ttc", "/f/DejaVuSans.ttf"]
-    assert waterfall.find_cjk_font(["DejaVu Sans"], files, register) == "Noto Sans CJK JP"
-    assert registered == ["/f/NotoSansCJK.ttc", "/f/NotoSerifCJK.ttc"]
-    assert waterfall.find_cjk_font(["DejaVu Sans"], ["/f/NotoSerifCJK.ttc"], register) is None
-    assert waterfall.find_cjk_font(["DejaVu Sans"], [], register) is None
-
-
-def test_use_style_keeps_dollars_as_text_and_adds_the_cjk_font(monkeypatch):
-    monkeypatch.setattr(waterfall, "cjk_font", lambda: "Fake CJK")
-    with matplotlib.rc_context():
-        assert waterfall.use_style() == "Fake CJK"
-        assert matplotlib.rcParams["text.parse_math"] is False
-        assert matplotlib.rcParams["font.family"] == ["sans-serif", "Fake CJK"]
-    monkeypatch.setattr(waterfall, "cjk_font", lambda: None)
-    with matplotlib.rc_context():
-        assert waterfall.use_style() is None
-        assert matplotlib.rcParams["font.family"] == ["sans-serif"]
 
 
 def bars(fig: Figure) -> list[Rectangle]:
@@ -115,7 +60,7 @@ def test_channel_waterfall_names_channels_and_keeps_dollars():
     result = bridge(sales, targets, "2025Q4", calendar=CAL, coverage=COVER)
     fig = waterfall.channel_waterfall(result, "CNY")
     with warnings.catch_warnings():
-        if waterfall.cjk_font():  # with a CJK font installed no glyph may be missing
+        if fonts.cjk_font():  # with a CJK font installed no glyph may be missing
             warnings.simplefilter("error")
         fig.canvas.draw()
     labels = fig.axes[0].get_xticklabels()

@@ -1,144 +1,29 @@
 """Charts of a target miss: waterfalls from target to actual, and attainment by channel.
 
 Readable in black and white: increases and decreases differ in hatch as well as colour, every bar
-has its value written on it, and the 100 % line is dashed. Names from the data are never read as
-TeX (``text.parse_math`` is off), and a font with Chinese glyphs is added as a fallback when one is
-installed (:func:`cjk_font` says which, or None so that the report can say so). Every function
-returns a Figure and never calls ``plt.show()``.
+has its value written on it, and the 100 % line is dashed. Fonts and TeX settings come from
+:func:`analysis.reports.charts.use_report_style`. Every function returns a Figure and never calls
+``plt.show()``.
 """
 
 from __future__ import annotations
 
-import functools
-import os
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from analysis.reports import present
+from analysis.reports.fonts import use_style
 from analysis.targets.attainment import Attainment
 from analysis.targets.bridge import EFFECT_LABELS, Bridge
 from analysis.targets.bridge_effects import EFFECTS
 
-#: Font families with Chinese glyphs, most preferred first (sans-serif before serif).
-CJK_FAMILIES: tuple[str, ...] = (
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "Noto Sans SC",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
-    "Hiragino Sans GB",
-    "Heiti SC",
-    "Noto Sans CJK TC",
-    "Noto Sans CJK JP",
-    "Noto Sans CJK KR",
-    "Source Han Sans",
-    "Noto Serif CJK SC",
-    "Source Han Serif SC",
-    "SimSun",
-    "Arial Unicode MS",
-)
-#: File names of such fonts (for fonts installed after matplotlib built its font cache).
-_CJK_FILES = re.compile(
-    r"(notosanscjk|sourcehansans|notosanssc|wqy|wenquanyi|msyh|simhei|pingfang|hiragino"
-    r"|notoserifcjk|sourcehanserif|simsun)",
-    re.IGNORECASE,
-)
-
 _UP = {"color": "#9ecae1", "hatch": "///", "edgecolor": "black"}
 _DOWN = {"color": "#fc9272", "hatch": "\\\\\\", "edgecolor": "black"}
 _ENDS = {"color": "white", "hatch": "", "edgecolor": "black"}
-
-
-# --- fonts ---------------------------------------------------------------------------------------
-
-
-def pick_cjk_family(available: Iterable[str]) -> str | None:
-    """The preferred CJK family among ``available`` family names, or None."""
-    names = set(available)
-    for family in CJK_FAMILIES:
-        if family in names:
-            return family
-    others = sorted(n for n in names if "CJK" in n.upper())
-    return others[0] if others else None
-
-
-def cjk_font_files(paths: Iterable[str]) -> list[str]:
-    """Font files whose names mark them as CJK fonts: sans-serif before serif, regular first."""
-    found = [p for p in paths if _CJK_FILES.search(os.path.basename(p))]
-
-    def order(path: str) -> tuple[bool, bool, str]:
-        name = os.path.basename(path).lower()
-        return ("serif" in name, "bold" in name, path)
-
-    return sorted(found, key=order)
-
-
-def find_cjk_font(
-    available: Iterable[str] | None = None,
-    files: Iterable[str] | None = None,
-    register: Callable[[str], str | None] | None = None,
-) -> str | None:
-    """A font family with Chinese glyphs: from matplotlib's known fonts, else from font files.
-
-    ``available`` defaults to the families matplotlib knows, ``files`` to the system's font files;
-    ``register`` adds a file to matplotlib and returns its family name. Every CJK file is
-    registered (so that bold faces exist too); the first one that loads names the family.
-    """
-    if available is None:
-        available = {f.name for f in font_manager.fontManager.ttflist}
-    family = pick_cjk_family(available)
-    if family:
-        return family
-    if files is None:
-        files = font_manager.findSystemFonts()
-    register = register or _register
-    names = [register(path) for path in cjk_font_files(files)]
-    return next((name for name in names if name), None)
-
-
-def _register(path: str) -> str | None:
-    try:
-        font_manager.fontManager.addfont(path)
-        return font_manager.FontProperties(fname=path).get_name()
-    except (OSError, RuntimeError, ValueError):
-        return None
-
-
-@functools.cache
-def cjk_font() -> str | None:
-    """The CJK font used for chart text on this machine, or None when none is installed."""
-    return find_cjk_font()
-
-
-def use_style() -> str | None:
-    """Chart settings: ``$`` is text, and the CJK font (if any) backs up the default sans-serif.
-
-    Changes matplotlib's global rcParams (tick labels are drawn late, so a context would not
-    reach them): glyphs missing from the sans-serif font are taken from the CJK font. Returns the
-    CJK font family or None.
-    """
-    family = cjk_font()
-    mpl.rcParams.update(
-        {
-            "text.parse_math": False,
-            "font.family": ["sans-serif", family] if family else ["sans-serif"],
-        }
-    )
-    return family
-
-
-# --- charts --------------------------------------------------------------------------------------
 
 
 def waterfall(

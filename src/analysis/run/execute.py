@@ -78,11 +78,9 @@ def execute(
                 ename=exc.ename,
                 evalue=exc.evalue,
             ) from exc
-        except OSError as exc:
-            if exc.errno in _DISK:  # the disk, not the notebook: the runner reports it as such
-                raise
-            _fail_other(notebook, target, failed, exc)
         except Exception as exc:  # kernel died, timeout, ...: the same one-line report
+            if isinstance(exc, OSError) and exc.errno in _DISK:
+                raise  # the disk, not the notebook: the runner reports it as such
             _fail_other(notebook, target, failed, exc)
     log.info("%s done in %.1f s", notebook.name, time.perf_counter() - t0)
 
