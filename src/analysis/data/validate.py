@@ -44,6 +44,10 @@ class LoadReport:
     rows_used: int
     rejected: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: Blank cells given a value by the source's ``fill:``, per canonical column.
+    filled: dict[str, int] = field(default_factory=dict)
+    #: What a reader must know about rows that were kept (duplicates, merged look-alike labels).
+    warnings: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.rows_read != self.rows_used + sum(self.rejected.values()):
@@ -60,6 +64,11 @@ class LoadReport:
             reasons = ", ".join(f"{reason} {count:,}" for reason, count in self.rejected.items())
             text += f", {self.rows_rejected:,} set aside ({reasons})"
         text += "."
+        if self.filled:
+            cells = ", ".join(f"{column} {count:,}" for column, count in self.filled.items())
+            text += f" Blank cells filled: {cells}."
+        if self.warnings:
+            text += "\nWarnings: " + "; ".join(self.warnings) + "."
         if self.notes:
             text += "\nNotes: " + "; ".join(self.notes) + "."
         return text
@@ -71,6 +80,8 @@ class LoadReport:
             "rows_used": self.rows_used,
             "rejected": dict(self.rejected),
             "notes": list(self.notes),
+            "filled": dict(self.filled),
+            "warnings": list(self.warnings),
         }
 
 
