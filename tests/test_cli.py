@@ -59,7 +59,8 @@ def test_check_reports_rejected_rows(tmp_path, sales_frame, capsys):
     config = write_config(tmp_path, "sales.csv", {})
     config.write_text(config.read_text() + "max_rejected_share: 0.5\n", encoding="utf-8")
     assert main(["check", "--config", str(config)]) == 0
-    assert "6 rows read, 5 used, 1 set aside (date: not a date 1)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "sales.csv: 6 rows read, 5 used, 1 set aside:\n  1 date: not a date (row 4)\n" in out
 
 
 def test_check_of_bundled_sample(capsys):

@@ -49,9 +49,9 @@ def _refused(config: Path, capsys, *words: str) -> None:
 def _set_aside(config: Path, capsys, read: int, used: int, reason: str) -> None:
     code, out, _ = _check(config, capsys)
     assert code == 0
-    first = out.splitlines()[0]
-    assert f"{read:,} rows read, {used:,} used, {read - used:,} set aside" in first, first
-    assert reason in first, first
+    first, detail = out.splitlines()[:2]
+    assert f"{read:,} rows read, {used:,} used, {read - used:,} set aside:" in first, first
+    assert detail.startswith(f"  {reason} (row "), detail
 
 
 def test_a_corrupt_workbook(tmp_path, capsys):
@@ -68,7 +68,7 @@ def test_formulas_as_amounts_in_a_workbook_are_set_aside(tmp_path, capsys, lines
     frame = lines.astype({"net_amount": str})
     frame.loc[:5, "net_amount"] = "=1+1"
     frame.to_excel(tmp_path / "s.xlsx", index=False)
-    _set_aside(_config(tmp_path, "s.xlsx"), capsys, 3000, 2994, "revenue: not a number 6")
+    _set_aside(_config(tmp_path, "s.xlsx"), capsys, 3000, 2994, "6 revenue: not a number")
 
 
 def test_a_truncated_parquet_file(tmp_path, capsys, lines):
@@ -82,14 +82,14 @@ def test_text_amounts_in_parquet_are_set_aside(tmp_path, capsys, lines):
     frame = lines.astype({"net_amount": str})
     frame.loc[:9, "net_amount"] = "abc"
     frame.to_parquet(tmp_path / "s.parquet")
-    _set_aside(_config(tmp_path, "s.parquet"), capsys, 3000, 2990, "revenue: not a number 10")
+    _set_aside(_config(tmp_path, "s.parquet"), capsys, 3000, 2990, "10 revenue: not a number")
 
 
 def test_infinite_amounts_in_parquet_are_set_aside(tmp_path, capsys, lines):
     frame = lines.copy()
     frame.loc[:2, "net_amount"] = np.inf
     frame.to_parquet(tmp_path / "s.parquet")
-    _set_aside(_config(tmp_path, "s.parquet"), capsys, 3000, 2997, "revenue: not a number 3")
+    _set_aside(_config(tmp_path, "s.parquet"), capsys, 3000, 2997, "3 revenue: not a number")
 
 
 def test_a_parquet_file_without_a_column(tmp_path, capsys, lines):

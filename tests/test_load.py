@@ -63,7 +63,10 @@ def test_load_accepts_a_run_config(config_file: Path) -> None:
     dataset = load(config)
     assert dataset.config is config
     assert dataset.data_through == date(2025, 5, 31)
-    assert "1 row(s) dated after data_through 2025-05-31 (kept)" in dataset.reports[0].notes
+    report = dataset.reports[0]
+    assert report.rejected["date: after data_through 2025-05-31"] == 1
+    assert report.rows_read == report.rows_used + report.rows_rejected
+    assert (dataset.sales["date"] <= "2025-05-31").all()
 
 
 def test_load_fails_on_too_many_rejections(config_file: Path) -> None:

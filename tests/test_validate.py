@@ -210,7 +210,7 @@ def test_clean_targets(sales: pd.DataFrame) -> None:
 
 
 def test_fiscal_quarter_labels() -> None:
-    raw = targets_table([["FY2026Q1", "Online", "1"], ["2026-Q2", "Online", "1"]])
+    raw = targets_table([["FY2026Q1", "Online", "1"], ["fy 2026-Q2", "Online", "1"]])
     loaded = clean_targets(raw, {}, FiscalCalendar(4))
     assert loaded.data["quarter"].tolist() == ["FY2026Q1", "FY2026Q2"]
 

@@ -8,6 +8,7 @@ Ctrl-C or SIGTERM; the previous report is left as it was.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import sys
@@ -93,12 +94,64 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from analysis.data.check import inspect
     from analysis.data.load import load
 
     dataset = load(args.config)
-    for report in dataset.reports:
-        print(report.summary())
+    facts = inspect(dataset)
+    names = [report.source for report in dataset.reports]
+    for (role, source), name in zip(facts["sources"].items(), names, strict=True):
+        print("\n".join(_described(role, name, source, dataset.config.currency)))
+    if facts["latest_quarter"] is not None:
+        print(f"Latest complete quarter: {facts['latest_quarter']} (`run` reviews it by default).")
+    for warning in facts["warnings"]:
+        print(f"Warning: {warning}.")
+    if args.json is not None:
+        try:
+            args.json.write_text(json.dumps(facts, ensure_ascii=False, indent=2), "utf-8")
+        except OSError as exc:
+            raise PublishError(f"cannot write {args.json.name}: {exc.strerror or exc}") from None
     return 0
+
+
+def _described(role: str, name: str, facts: dict, currency: str) -> list[str]:
+    """A source's facts as a few plain lines."""
+    text = f"{name}: {facts['rows_read']:,} rows read, {facts['rows_used']:,} used"
+    if not facts["rows_rejected"]:
+        lines = [text + "."]
+    else:
+        lines = [f"{text}, {facts['rows_rejected']:,} set aside:"]
+        for reason, count in facts["rejected_by_reason"].items():
+            rows = facts["first_rejected_rows"].get(reason, [])
+            more = " …" if count > len(rows) else ""
+            where = f" (row {', '.join(map(str, rows))}{more})" if rows else ""
+            lines.append(f"  {count:,} {reason}{where}")
+    if role == "sales":
+        complete, partial = facts["complete_quarters"], facts["partial_quarters"]
+        lines += [
+            f"  Dates {facts['first_date']} to {facts['last_date']}; net revenue "
+            f"{facts['revenue']:,.2f} {currency}.",
+            f"  Complete quarters: {_span(complete)}; partial: {', '.join(partial) or 'none'}.",
+            f"  Channels ({len(facts['channels'])}): {', '.join(facts['channels'])}.",
+        ]
+    else:
+        lines += [
+            f"  Quarters: {_span(facts['quarters'])}; set by {', '.join(facts['grain'])}; "
+            f"total target {facts['target_revenue']:,.2f} {currency}.",
+            f"  Channels ({len(facts['channels'])}): {', '.join(facts['channels'])}.",
+        ]
+    if facts["filled"]:
+        filled = ", ".join(f"{column} {n:,}" for column, n in facts["filled"].items())
+        lines.append(f"  Blank cells filled: {filled}.")
+    lines += [f"  Warning: {warning}." for warning in facts["warnings"]]
+    lines += [f"  Note: {note}." for note in facts["notes"]]
+    return lines
+
+
+def _span(labels: list[str]) -> str:
+    if not labels:
+        return "none"
+    return labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]} ({len(labels)})"
 
 
 def _sample(args: argparse.Namespace) -> int:
@@ -152,12 +205,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=_run)
 
-    check = sub.add_parser("check", help="load and validate the configured data, report row counts")
+    check = sub.add_parser(
+        "check", help="load and check the configured data: what a run will find, or why it fails"
+    )
     check.add_argument(
         "--config",
         type=Path,
         default=None,
         help="run configuration (YAML); default: the bundled sample data",
+    )
+    check.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the figures to FILE as JSON",
     )
     check.set_defaults(handler=_check)
 

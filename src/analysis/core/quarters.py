@@ -15,6 +15,12 @@ import pandas as pd
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _LABEL = re.compile(r"^\s*(?:FY\s*)?(\d{4})\s*[-_ ]?\s*Q([1-4])\s*$", re.IGNORECASE)
 _LABEL_QFIRST = re.compile(r"^\s*Q([1-4])\s*[-_ /]?\s*(?:FY\s*)?(\d{4})\s*$", re.IGNORECASE)
+_FISCAL_MARK = re.compile(r"FY", re.IGNORECASE)
+
+
+def names_fiscal_year(label: object) -> bool:
+    """Whether a quarter label says it is fiscal (``FY2026Q1``), not open to a calendar reading."""
+    return bool(_FISCAL_MARK.search(str(label)))
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,20 @@ class FiscalCalendar:
                 )
             quarter, year = match.groups()
         return pd.Period(f"{year}Q{quarter}", freq=self.freq)
+
+    def parse_calendar(self, label: object) -> pd.Period:
+        """The quarter of this calendar that is the calendar quarter ``label`` (``2019Q1``:
+        January-March 2019; with a year from April that is ``FY2019Q4``). Raises ``ValueError``
+        when the label is no quarter, or when calendar quarters do not line up with this
+        calendar's (a fiscal year from February)."""
+        calendar_quarter = FiscalCalendar().parse(label)
+        period = self.period(calendar_quarter.start_time)
+        if self.start(period) != calendar_quarter.start_time:
+            raise ValueError(
+                f"calendar quarter {FiscalCalendar().label(calendar_quarter)} is not one of the "
+                f"quarters of a fiscal year that starts in month {self.start_month}"
+            )
+        return period
 
     def start(self, period: pd.Period) -> pd.Timestamp:
         return period.start_time.normalize()

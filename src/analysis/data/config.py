@@ -21,6 +21,7 @@ from analysis.core import schema
 from analysis.core.bundled import sample_dir
 from analysis.core.errors import ConfigError, shown
 from analysis.core.quarters import FiscalCalendar
+from analysis.data.series import DEFAULT_LEVELS
 from analysis.data.statements import check_query
 from analysis.data.urls import MEMORY_DUCKDB, check_url, display_url, query_backend, relative
 from analysis.data.yaml_limits import read_yaml
@@ -34,6 +35,8 @@ TARGETS_COLUMNS: tuple[str, ...] = (
     schema.TARGETS_REQUIRED + schema.TARGETS_OPTIONAL + schema.TARGET_DIMENSIONS
 )
 
+#: The dimensions of the forecast's hierarchy: no two of them may be read from one column.
+_HIERARCHY = tuple(dict.fromkeys(name for level in DEFAULT_LEVELS for name in level))
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _SOURCE_KEYS = ("path", "url", "query", "table", "sheet", "encoding", "columns")
 _TOP_KEYS = (
@@ -45,7 +48,10 @@ _TOP_KEYS = (
     "data_through",
     "max_rejected_share",
     "cluster",
+    "target_quarters",
 )
+#: How ``target_quarters:`` reads a target's label without ``FY`` under a fiscal calendar.
+TARGET_QUARTERS = ("fiscal", "calendar")
 #: ``currency:`` is shown next to every amount; refused in it: markup and Unicode control, format
 #: (bidi overrides), unassigned, private-use and surrogate characters, line and paragraph breaks.
 _NOT_IN_CURRENCY = ("Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp")
@@ -152,6 +158,7 @@ class RunConfig:
     data_through: date | None = None
     max_rejected_share: float = 0.01
     cluster: str | None = None  # a Dask scheduler's address: forecasts are fitted there
+    target_quarters: str | None = None  # fiscal | calendar: how to read 2019Q1 in a fiscal year
     source_file: Path | None = None
 
     def __post_init__(self) -> None:
@@ -160,6 +167,16 @@ class RunConfig:
             raise ConfigError(
                 "fiscal_year_start_month: expected 1..12, "
                 f"got {shown(self.fiscal_year_start_month)}"
+            )
+        if self.target_quarters is not None and self.target_quarters not in TARGET_QUARTERS:
+            raise ConfigError(
+                f"target_quarters: expected fiscal or calendar, got {shown(self.target_quarters)}"
+            )
+        if self.target_quarters == "calendar" and (self.fiscal_year_start_month - 1) % 3:
+            raise ConfigError(
+                "target_quarters: calendar quarters do not line up with the quarters of a "
+                f"fiscal year that starts in month {self.fiscal_year_start_month}; expected "
+                "fiscal, with the targets labelled FY2026Q1 and so on"
             )
         if not 0 <= self.max_rejected_share <= 1:
             raise ConfigError(
@@ -203,7 +220,7 @@ def config_from_dict(data: Mapping[str, Any], base_dir: Path) -> RunConfig:
         options["fiscal_year_start_month"] = _typed(
             data["fiscal_year_start_month"], int, "fiscal_year_start_month", "a month number 1..12"
         )
-    for key in ("currency", "company", "cluster"):
+    for key in ("currency", "company", "cluster", "target_quarters"):
         if key in data:
             options[key] = _typed(data[key], str, key, "text")
     if data.get("data_through") is not None:
@@ -240,6 +257,7 @@ def check_columns(columns: Mapping[str, str], allowed: tuple[str, ...], key: str
     """Column mappings go from canonical names to the source's headers; anything else is a typo."""
     if not isinstance(columns, Mapping):
         raise ConfigError(f"{key}: expected a mapping such as `date: 日期`")
+    taken: dict[str, str] = {}
     for name, header in columns.items():
         if name not in allowed:
             raise ConfigError(
@@ -252,6 +270,17 @@ def check_columns(columns: Mapping[str, str], allowed: tuple[str, ...], key: str
                 f"{key}.{name}: expected the source's header as text, got {shown(header)}"
                 " (quote headers that look like numbers)"
             )
+        if name not in _HIERARCHY:
+            continue
+        same = re.sub(r"[\s\-]+", "_", header.strip().lower())  # as headers are matched
+        if same in taken:
+            raise ConfigError(
+                f"{key}: {taken[same]} and {name} are both mapped to the source column "
+                f"{shown(header.strip())}; expected a column of its own for each of "
+                f"{', '.join(_HIERARCHY)} (read from one column, two of them make the same "
+                "series twice in the forecast's hierarchy)"
+            )
+        taken[same] = str(name)
 
 
 def _source(value: Any, key: str, base_dir: Path, allowed: tuple[str, ...]) -> SourceConfig:

@@ -13,11 +13,13 @@ from analysis.data import pushdown
 from analysis.data.columns import target_dimensions
 from analysis.data.config import RunConfig, load_config, sample_config_path
 from analysis.data.sources import read_table
+from analysis.data.strays import stray_reasons
 from analysis.data.validate import (
     Loaded,
     LoadReport,
     clean_sales,
     clean_targets,
+    set_aside,
 )
 
 #: Above this many lines, a Parquet or SQL source is summed per day in its engine
@@ -49,12 +51,20 @@ class Dataset:
         return self.sales["date"].max().date()
 
 
-def load(config: RunConfig | str | Path | None = None, *, in_engine: bool | None = None) -> Dataset:
+def load(
+    config: RunConfig | str | Path | None = None,
+    *,
+    in_engine: bool | None = None,
+    today: date | None = None,
+) -> Dataset:
     """Read, check and type the sales (and targets) of a run; ``None`` loads the bundled sample.
 
     ``in_engine`` sums the sales lines per day in their engine (Parquet or SQL sources only);
-    ``None`` does so from ``LINES_IN_MEMORY`` lines on.
+    ``None`` does so from ``LINES_IN_MEMORY`` lines on. Lines dated after ``data_through``,
+    after ``today`` (the run's date) or far from the others are set aside
+    (:mod:`analysis.data.strays`).
     """
+    today = today or date.today()
     if config is None:
         config = sample_config_path()
     if not isinstance(config, RunConfig):
@@ -70,26 +80,30 @@ def load(config: RunConfig | str | Path | None = None, *, in_engine: bool | None
             dims += [
                 d for d in target_dimensions(targets_raw, config.targets.columns) if d not in dims
             ]
-        pushed = pushdown.daily(config.sales, config.calendar, dims, config.max_rejected_share)
+        pushed = pushdown.daily(
+            config.sales, config.calendar, dims, config.max_rejected_share,
+            data_through=config.data_through, today=today,
+        )  # fmt: skip
         pushed.report.notes.append("summed per day in the database engine")
         sales = Loaded(pushed.totals, pushed.rejected, pushed.report)
+        _check_usable(sales, config)
     else:
         raw = read_table(config.sales)
         sales = clean_sales(raw, config.sales.columns, config.max_rejected_share)
-    _check_usable(sales, config)
-    through = config.data_through
-    if through is not None:
-        after = sales.data["date"] > pd.Timestamp(through)
-        weight = sales.data.get("lines", 1)  # lines already summed per day carry their count
-        later = int((after * weight).sum())
-        if later:
-            sales.report.notes.append(
-                f"{later:,} row(s) dated after data_through {through.isoformat()} (kept)"
-            )
+        _check_usable(sales, config)
+        why = stray_reasons(sales.data["date"], None, config.data_through, today)
+        sales = set_aside(raw, sales, why)
+    if sales.data.empty and any(r.startswith("date: after today") for r in sales.report.rejected):
+        raise DataError(
+            f"every usable sales line is dated after today ({today.isoformat()})",
+            source=sales.report.source,
+            column="date",
+            expected="sales lines up to today; check the date column and the computer's clock",
+        )
     loaded = [sales]
     if config.targets is not None and targets_raw is not None:
-        columns = config.targets.columns
-        loaded.append(clean_targets(targets_raw, columns, config.calendar, sales.data))
+        columns, reading = config.targets.columns, config.target_quarters
+        loaded.append(clean_targets(targets_raw, columns, config.calendar, sales.data, reading))
     rejected: dict[str, pd.DataFrame] = {}
     for part, role in zip(loaded, ("sales", "targets"), strict=False):
         key = part.report.source

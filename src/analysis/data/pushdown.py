@@ -19,6 +19,8 @@ Lines are judged by the loader's own code (:mod:`analysis.data.parse`,
 3. The lines of every group that is flagged or has an unusable date or text (usually few) are
    fetched with their row numbers and judged by ``validate.clean_sales``: each is set aside with
    its reason or adds to the totals.
+4. Summed per day (:func:`daily`), :mod:`analysis.data.strays` judges the days of every usable
+   line; the lines of a stray day are fetched with their row numbers and set aside.
 
 The engines are :mod:`analysis.data.pushdown_duckdb` (Parquet, DuckDB) and
 :mod:`analysis.data.pushdown_sqlalchemy` (any other database); this module drives and judges.
@@ -29,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -43,7 +46,8 @@ from analysis.data.pushdown_duckdb import DuckDB
 from analysis.data.pushdown_sqlalchemy import Warehouse
 from analysis.data.series import to_cents as line_cents
 from analysis.data.sources import RawTable
-from analysis.data.validate import LoadReport, clean_sales
+from analysis.data.strays import is_stray, stray_reasons
+from analysis.data.validate import Loaded, LoadReport, clean_sales, set_aside
 
 #: Lines set aside that are kept (with their source values) to show the user.
 REJECTED_SAMPLE = 1000
@@ -96,11 +100,16 @@ def daily(
     calendar: FiscalCalendar,
     by: Sequence[str],
     max_rejected_share: float = 0.01,
+    *,
+    data_through: date | None = None,
+    today: date | None = None,
 ) -> Pushed:
     """Lines of ``source`` summed per day, ``by`` and kind (sale, or return of units or of money):
     ``date, <by...>, quantity, revenue, lines``, which every report reads as it reads the lines
-    themselves (sums per group, returns told apart), in a fraction of their number and memory."""
-    pushed = _summed(source, calendar, list(by), True, max_rejected_share)
+    themselves (sums per group, returns told apart), in a fraction of their number and memory.
+    Lines with a stray date (after ``data_through``, after ``today``, far from the others) are
+    set aside as :func:`analysis.data.load.load` sets them aside."""
+    pushed = _summed(source, calendar, list(by), True, max_rejected_share, data_through, today)
     summed = (
         pushed.totals.groupby(["day", *by, "kind"], sort=True, observed=True, dropna=False)[_SUMS]
         .sum()
@@ -124,9 +133,13 @@ def _summed(
     by: list[str],
     by_day: bool,
     max_rejected_share: float,
+    data_through: date | None = None,
+    today: date | None = None,
 ) -> Pushed:
     """Sums per day or month, ``by`` and kind: ``day, <by...>, kind, period, cents, quantity,
-    lines`` (``day`` is the month's first day when summed by month), with the row accounting."""
+    lines`` (``day`` is the month's first day when summed by month), with the row accounting.
+    Summed by day, lines with a stray date (:mod:`analysis.data.strays`) are fetched and set
+    aside as the pandas path sets them aside."""
     if not supports(source):
         raise DataError(
             "summing in the engine needs Parquet files or a SQL source", source=source.label
@@ -138,9 +151,23 @@ def _summed(
         columns = Columns(found, kinds, by, by_day)
         groups = engine.sum(columns)
         clean = _judge(groups, columns, calendar)
-        looked_at = pd.DataFrame(columns=["__row"])
+        judged = []
         if not clean.all():
             looked_at = engine.look(columns, _bad_values(groups.loc[~clean], columns))
+            expected = int(groups.loc[~clean, "lines"].sum())
+            judged.append(_judged(looked_at, expected, source))
+        if by_day:
+            judged, stray, reasons = _strays(groups, clean, judged, data_through, today)
+            if stray.any():
+                keys = {"date": _date_keys(groups.loc[stray], columns)}
+                fetched = engine.look(columns, keys)
+                seen = np.concatenate([part[0].rows for part in judged] + [np.array([], int)])
+                fetched = fetched.loc[~fetched["__row"].isin(seen)]
+                expected = int(groups.loc[stray, "lines"].sum())
+                part = _judged(fetched, expected, source)
+                why = part[1].data["date"].dt.normalize().map(reasons).fillna("").to_numpy()
+                judged.append((part[0], set_aside(part[0], part[1], why)))
+                clean &= ~stray
 
     read = int(groups["lines"].sum())
     good = groups.loc[clean].rename(columns={"k": "kind"})
@@ -148,34 +175,82 @@ def _summed(
     parts = [good[["day", *by, "kind", "period", *_SUMS]]]
     firsts, lasts = [good["first"].min()], [good["last"].max()]
     rejected: dict[str, int] = {}
-    sample = pd.DataFrame(columns=["row", "reason"])
-    if len(looked_at):
-        if len(looked_at) != read - used:  # the fetch must be exactly the groups set apart
-            raise RuntimeError(f"{source.label}: {len(looked_at)} lines fetched, not {read - used}")
-        raw = RawTable(
-            looked_at.drop(columns="__row").reset_index(drop=True),
-            looked_at["__row"].to_numpy(dtype="int64"),
-            source.label,
-        )
-        judged = clean_sales(raw, source.columns, max_rejected_share=1.0)
-        used += judged.report.rows_used
-        rejected = judged.report.rejected
-        sample = judged.rejected.head(REJECTED_SAMPLE)
-        if not judged.data.empty:
-            parts.append(_as_groups(judged.data, by, by_day, calendar))
-            firsts.append(judged.data["date"].min())
-            lasts.append(judged.data["date"].max())
+    samples = [pd.DataFrame(columns=["row", "reason"])]
+    for _, lines in judged:
+        used += lines.report.rows_used
+        for reason, n in lines.report.rejected.items():
+            rejected[reason] = rejected.get(reason, 0) + n
+        samples.append(lines.rejected)
+        if not lines.data.empty:
+            parts.append(_as_groups(lines.data, by, by_day, calendar))
+            firsts.append(lines.data["date"].min())
+            lasts.append(lines.data["date"].max())
+    sample = pd.concat([s for s in samples if len(s)] or samples[:1], ignore_index=True)
+    sample = sample.sort_values("row", kind="stable").head(REJECTED_SAMPLE)
     report = LoadReport(source.label, read, used, rejected, notes)
-    if read - used > max_rejected_share * read:
+    if read - used - _stray_count(rejected) > max_rejected_share * read:
         raise _too_many(report, sample, max_rejected_share)
-    if used == 0:
+    if used == 0 and not _stray_count(rejected):  # every line a stray: load() says why
         raise DataError("no usable lines", source=source.label, expected="at least one sales line")
-    summed = pd.concat([p for p in parts if len(p)], ignore_index=True).astype(
+    summed = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True).astype(
         {"cents": "int64", "quantity": "float64", "lines": "int64"}
     )
-    first = min(pd.Timestamp(t).normalize() for t in firsts if pd.notna(t))
-    last = max(pd.Timestamp(t).normalize() for t in lasts if pd.notna(t))
+    first = min((pd.Timestamp(t).normalize() for t in firsts if pd.notna(t)), default=pd.NaT)
+    last = max((pd.Timestamp(t).normalize() for t in lasts if pd.notna(t)), default=pd.NaT)
     return Pushed(summed, first, last, report, sample.reset_index(drop=True))
+
+
+def _judged(
+    looked_at: pd.DataFrame, expected: int, source: SourceConfig
+) -> tuple[RawTable, Loaded]:
+    """Fetched lines judged by the pandas path's own code (``__row``: their row numbers)."""
+    if len(looked_at) != expected:  # the fetch must be exactly the groups set apart
+        raise RuntimeError(f"{source.label}: {len(looked_at)} lines fetched, not {expected}")
+    raw = RawTable(
+        looked_at.drop(columns="__row").reset_index(drop=True),
+        looked_at["__row"].to_numpy(dtype="int64"),
+        source.label,
+    )
+    return raw, clean_sales(raw, source.columns, max_rejected_share=1.0)
+
+
+def _strays(
+    groups: pd.DataFrame,
+    clean: np.ndarray,
+    judged: list[tuple[RawTable, Loaded]],
+    data_through: date | None,
+    today: date | None,
+) -> tuple[list[tuple[RawTable, Loaded]], np.ndarray, dict[pd.Timestamp, str]]:
+    """The stray rule over every usable line (clean groups and fetched lines alike): fetched
+    lines with a stray date set aside, which clean groups have one (to fetch them) and the
+    reason of each of their days."""
+    lines = [part[1].data["date"] for part in judged]
+    dates = pd.concat([groups.loc[clean, "day"], *lines], ignore_index=True)
+    weights = np.concatenate(
+        [groups.loc[clean, "lines"].to_numpy(), *(np.ones(len(d)) for d in lines)]
+    )
+    why = stray_reasons(dates, weights, data_through, today)
+    stray = np.zeros(len(groups), dtype=bool)
+    stray[np.flatnonzero(clean)] = why[: int(clean.sum())] != ""
+    days = pd.to_datetime(dates).dt.normalize()
+    by_day = dict(zip(days[why != ""], why[why != ""], strict=True))
+    offset, kept = int(clean.sum()), []
+    for raw, part in judged:
+        kept.append((raw, set_aside(raw, part, why[offset : offset + len(part.data)])))
+        offset += len(part.data)
+    return kept, stray, by_day
+
+
+def _date_keys(groups: pd.DataFrame, columns: Columns) -> list[object]:
+    """The engine's date keys of some day groups, as ``look`` compares them."""
+    if columns.kind("date") == "date":
+        return sorted({f"{day:%Y-%m-%d}" for day in groups["day"]})
+    return _values(groups["d"])
+
+
+def _stray_count(rejected: dict[str, int]) -> int:
+    """Lines set aside for a stray date: no fault of the source's, so not held against it."""
+    return sum(n for reason, n in rejected.items() if is_stray(reason))
 
 
 def _as_groups(

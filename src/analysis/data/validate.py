@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -25,6 +25,7 @@ from analysis.core.quarters import FiscalCalendar
 from analysis.data.columns import match_columns, match_sales_columns
 from analysis.data.config import SALES_COLUMNS, TARGETS_COLUMNS
 from analysis.data.parse import clean_text, nonblank, parse_dates, parse_numbers
+from analysis.data.quarter_labels import quarter_labels
 from analysis.data.sources import RawTable, blank
 
 _NUMERIC = ("quantity", "revenue", "unit_price", "target_revenue", "target_quantity")
@@ -136,24 +137,50 @@ def clean_sales(
     return Loaded(table, rejected, report)
 
 
+def set_aside(raw: RawTable, loaded: Loaded, reasons: np.ndarray) -> Loaded:
+    """``loaded`` without the used lines that have a reason (one per row of ``loaded.data``,
+    ``""`` keeps it): lines fine in themselves but outside what a run describes (a stray date,
+    :mod:`analysis.data.strays`) join the rows set aside, with their row and reason."""
+    out = np.asarray(reasons, dtype=object) != ""
+    if not out.any():
+        return loaded
+    used = np.flatnonzero(~np.isin(raw.rows, loaded.rejected["row"].to_numpy()))
+    if len(used) != len(loaded.data):
+        raise RuntimeError(f"{raw.label}: {len(used)} rows used, not {len(loaded.data)}")
+    bad = np.zeros(len(raw.frame), dtype=bool)
+    why = np.full(len(raw.frame), "", dtype=object)
+    bad[used[out]], why[used[out]] = True, reasons[out]
+    parts = [part for part in (loaded.rejected, _rejected(raw, bad, why)) if len(part)]
+    rejected = pd.concat(parts).sort_values("row", kind="stable", ignore_index=True)
+    counts = dict(loaded.report.rejected)
+    for reason, count in pd.Series(why[bad]).value_counts(sort=False).items():
+        counts[str(reason)] = counts.get(str(reason), 0) + int(count)
+    used_now = loaded.report.rows_used - int(out.sum())
+    report = replace(loaded.report, rows_used=used_now, rejected=counts)
+    return Loaded(loaded.data.loc[~out].reset_index(drop=True), rejected, report)
+
+
 def clean_targets(
     raw: RawTable,
     columns: Mapping[str, str],
     calendar: FiscalCalendar,
     sales: pd.DataFrame | None = None,
+    quarters_as: str | None = None,
 ) -> Loaded:
     """Typed quarterly targets; any bad row is an error naming the row (targets are hand-made).
 
     Sales dimensions present in the targets (region, product, ...) set the targets' grain. With
     ``sales`` given, every channel/dimension value must occur in the sales: otherwise it is
-    usually a typo, and the error suggests the closest existing names.
+    usually a typo, and the error suggests the closest existing names. Under a fiscal calendar a
+    label without ``FY`` (``2019Q1``) is read as ``quarters_as`` says (``fiscal`` or
+    ``calendar``) and refused as ambiguous without it: the two readings are a quarter apart.
     """
     found, notes = match_columns(raw, columns, TARGETS_COLUMNS, schema.TARGETS_REQUIRED)
     frame, rows, label = raw.frame, raw.rows, raw.label
     out: dict[str, pd.Series] = {}
 
     quarter_text = clean_text(frame[found["quarter"]])
-    quarters = quarter_text.map(_quarter_labels(quarter_text, calendar))
+    quarters = quarter_labels(raw, found, quarter_text, calendar, quarters_as)
     example = calendar.label(calendar.period(date(2025, 12, 31)))
     _strict(
         raw,
@@ -228,16 +255,6 @@ def clean_targets(
     rejected = _rejected(raw, np.zeros(len(frame), dtype=bool), np.full(len(frame), ""))
     report = LoadReport(label, len(frame), len(frame), {}, notes)
     return Loaded(table, rejected, report)
-
-
-def _quarter_labels(text: pd.Series, calendar: FiscalCalendar) -> dict[str, str]:
-    labels = {}
-    for value in text.dropna().unique():
-        try:
-            labels[value] = calendar.label(calendar.parse(value))
-        except ValueError:
-            continue  # left unmapped: reported with its rows by the caller
-    return labels
 
 
 def _column(found: Mapping[str, str], name: str) -> str:

@@ -29,6 +29,7 @@ from analysis.core.bundled import notebooks_dir
 from analysis.core.errors import PublishError, RunError, WorkbenchError
 from analysis.core.parameters import Parameter
 from analysis.data import snapshot
+from analysis.data.check import check_hierarchy
 from analysis.data.config import load_config, sample_config_path
 from analysis.data.load import Dataset, load
 from analysis.forecasting import ledger
@@ -96,6 +97,7 @@ def run(
         chosen = params.from_command_line({r.name: r.parameters for r in reports}, extra or {})
         config_path = Path(config) if config else sample_config_path()
         dataset = load(load_config(config_path))
+        check_hierarchy(dataset)  # the forecast's series apart: found now, not minutes in
         for report in dataset.reports:
             log.info("%s", report.summary())
         sources = manifest.inputs(dataset)
