@@ -116,7 +116,7 @@ def test_a_few_stray_lines_never_change_the_coverage_of_the_rest(
 ) -> None:
     start = pd.Timestamp("2019-01-01")
     # the base has a line every 300 days at least, so it is one run from 2019 to 2025
-    offsets = sorted({*base, *range(0, 2557, 300), 2556})
+    offsets = sorted([*base, *range(0, 2557, 300), 2556])  # several lines a day at times
     rest = pd.DataFrame({"date": start + pd.to_timedelta(offsets, unit="D")})
     stray = pd.DataFrame({"date": start + pd.to_timedelta(strays, unit="D")})
     both = pd.concat([rest, stray], ignore_index=True)
@@ -246,3 +246,52 @@ def test_typed_dates_in_the_engine_are_judged_alike(stray_sources, tmp_path: Pat
         "date: after today 2026-12-01": 2,  # 2031-03-04 and 2027-05-01
     }
     assert engine.rejected["typed.parquet"]["row"].tolist() == [6, 101, 370]
+
+
+def _typed_rows(tmp_path: Path) -> list[tuple[object, ...]]:
+    frame = pd.read_csv(tmp_path / "sales.csv", dtype="str")
+    return [
+        (d, c, r, pl, p, cu, int(q), float(v))
+        for d, c, r, pl, p, cu, q, v in frame.itertuples(index=False)
+    ]
+
+
+def test_a_sqlite_table_is_judged_alike(stray_sources, tmp_path: Path) -> None:
+    """SQLite through SQLAlchemy, dates as text: the stray days are fetched by their text."""
+    import sqlite3
+
+    csv, _ = stray_sources
+    with sqlite3.connect(tmp_path / "sales.sqlite") as con:
+        pd.read_csv(tmp_path / "sales.csv", dtype="str").to_sql("lines", con, index=False)
+    source = SourceConfig(url=f"sqlite:///{tmp_path / 'sales.sqlite'}", table="lines")
+    engine = load(replace(csv, sales=source), in_engine=True, today=TODAY)
+    memory = load(csv, today=TODAY)
+    assert engine.reports[0].rejected == memory.reports[0].rejected
+    assert engine.rejected[source.label]["row"].tolist() == [6, 101, 369, 370]
+
+
+def test_a_postgres_date_column_is_judged_alike(stray_sources, tmp_path: Path, postgres) -> None:
+    import os
+
+    csv, _ = stray_sources
+    with postgres.connect() as conn:
+        conn.execute("DROP TABLE IF EXISTS stray_lines")
+        conn.execute(
+            "CREATE TABLE stray_lines (date date, channel text, region text, product_line text, "
+            "product text, customer text, quantity integer, revenue numeric(14, 2))"
+        )
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO stray_lines VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                _typed_rows(tmp_path),
+            )
+    url = f"postgresql+psycopg://admin:${{PG_ADMIN}}@127.0.0.1:{postgres.port}/postgres"
+    os.environ["PG_ADMIN"] = postgres.admin_password
+    try:
+        source = SourceConfig(url=url, query="select * from stray_lines")
+        engine = load(replace(csv, sales=source), in_engine=True, today=TODAY)
+    finally:
+        del os.environ["PG_ADMIN"]
+    memory = load(csv, today=TODAY)
+    assert engine.reports[0].rejected == memory.reports[0].rejected
+    assert next(iter(engine.rejected.values()))["row"].tolist() == [6, 101, 369, 370]

@@ -148,7 +148,9 @@ class Warehouse:
         assert self.src is not None
         conditions = [flag == 1]
         for name, values in bad.items():
-            expr = key if name == "date" else sa.cast(self.src.c[columns.found[name]], sa.String)
+            # dates as ISO text: a typed date column compared with the days' text keys
+            column = key if name == "date" else self.src.c[columns.found[name]]
+            expr = sa.cast(column, sa.String)
             if None in values:
                 conditions.append(expr.is_(None))
             listed = [str(v) for v in values if v is not None]
