@@ -89,7 +89,7 @@ def test_check_json_equals_plain_pandas(tmp_path: Path, capsys) -> None:
         "  1 revenue: not a number (row 32)",
         f"  1 {far} (row 22)",
     ]
-    assert "  Complete quarters: 2024Q1 to 2025Q4 (8); partial: none." in printed
+    assert "  Complete quarters: 2024Q1 to 2025Q4 (8 quarters); partial: none." in printed
     assert "Latest complete quarter: 2025Q4" in printed
 
 

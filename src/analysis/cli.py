@@ -149,9 +149,10 @@ def _described(role: str, name: str, facts: dict, currency: str) -> list[str]:
 
 
 def _span(labels: list[str]) -> str:
-    if not labels:
-        return "none"
-    return labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]} ({len(labels)})"
+    """A few quarters listed; many as first to last and their number (which shows a gap)."""
+    if len(labels) <= 4:
+        return ", ".join(labels) or "none"
+    return f"{labels[0]} to {labels[-1]} ({len(labels)} quarters)"
 
 
 def _sample(args: argparse.Namespace) -> int:
