@@ -130,6 +130,24 @@ def test_a_region_named_as_a_product_line_is_found_before_the_forecast(tmp_path:
     )
 
 
+@pytest.mark.parametrize("clash", [False, True])
+def test_the_check_refuses_what_the_forecast_hierarchy_refuses(tmp_path: Path, clash: bool) -> None:
+    from analysis.forecasting import reconcile
+
+    frame = sales_lines()
+    if clash:
+        frame.loc[frame["channel"] == "Online", "region"] = "Gate valves"
+    dataset = load(write(tmp_path, frame))
+    if not clash:
+        check_hierarchy(dataset)
+        reconcile.build(dataset.sales, dataset.config.calendar)
+        return
+    with pytest.raises(DataError, match=r"'Online/Gate valves' would appear at two levels"):
+        check_hierarchy(dataset)
+    with pytest.raises(ValueError, match=r"'Online/Gate valves' appears at two levels"):
+        reconcile.build(dataset.sales, dataset.config.calendar)
+
+
 def test_a_channel_called_total_clashes_with_the_company(tmp_path: Path, capsys) -> None:
     frame = sales_lines()
     frame.loc[frame["channel"] == "Retail", "channel"] = "Total"

@@ -85,7 +85,9 @@ def totals(
     by: Sequence[str] = (),
     max_rejected_share: float = 0.01,
 ) -> Pushed:
-    """Lines of ``source`` summed per quarter and ``by`` in its engine (see the module doc)."""
+    """Lines of ``source`` summed per quarter and ``by`` in its engine (see the module doc).
+    Summed per month, the lines' days are not known here: stray dates are judged by
+    :func:`daily`, which :func:`analysis.data.load.load` uses."""
     pushed = _summed(source, calendar, list(by), False, max_rejected_share)
     pushed.totals = (
         pushed.totals.groupby([*by, "period"], sort=True, observed=True, dropna=False)[_SUMS]
