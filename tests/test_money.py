@@ -19,11 +19,20 @@ from analysis.data import pushdown, series
 from analysis.data.config import SourceConfig
 from analysis.data.sources import RawTable, read_table
 from analysis.data.validate import clean_sales
+from analysis.targets import phasing
 from analysis.targets.attainment import attainment
 from analysis.targets.bridge import bridge
 from analysis.targets.drilldown import drilldown
 
 CENT = Decimal("0.01")
+TARGETS = pd.DataFrame(
+    {
+        "quarter": ["2025Q1", "2025Q2"],
+        "channel": "A",
+        "target_revenue": [5000.0, 123.45],
+        "target_quantity": [10.0, 3.0],
+    }
+)
 
 
 def cents_of(total: Decimal) -> int:
@@ -175,6 +184,20 @@ def test_attainment_bridge_and_drilldown_agree_to_the_cent(rows, target_cents) -
         assert (part.groupby("channel")["actual"].sum().reindex(actual.index) == actual).all()
 
 
+def test_months_and_weeks_add_up_to_the_quarter_with_sub_cent_history() -> None:
+    history = lines(
+        [(f"2024-{m:02d}-{d:02d}", c, "N", "X", 1, 0.3333 * m + 0.0005 * d)
+         for m in (4, 5, 6) for d in (3, 17) for c in "AB"]
+    )  # fmt: skip
+    targets = pd.DataFrame(
+        {"quarter": "2025Q2", "channel": ["A", "B"], "target_revenue": [1000.01, 0.05]}
+    )
+    split = phasing.phase_quarter(targets, history, "2025Q2", calendar=CAL, weeks=True).cents
+    assert split.groupby("channel")["target"].sum().tolist() == [100_001, 5]
+    months = split.groupby(["channel", "month"])["target"].sum()
+    assert months.groupby(level="channel").sum().tolist() == [100_001, 5]
+
+
 # --- the database engine sums the same cents -----------------------------------------------------
 
 
@@ -236,6 +259,17 @@ def test_the_engine_sums_the_same_cents(rows, tmp_path: Path) -> None:
             pd.testing.assert_frame_equal(a, series.quarterly(daily, CAL, level))
         for quarter, total in a.groupby("quarter")["y"].sum().items():
             assert round(total * 100) == reference(rows, quarter, at=3)
+        kw = {"calendar": CAL, "coverage": series.Coverage.of(loaded.data, CAL)}
+        for quarter in ("2025Q1", "2025Q2"):
+            tables = [
+                (
+                    attainment(s, TARGETS, quarter, **kw).cents,
+                    bridge(s, TARGETS, quarter, **kw).cents,
+                )
+                for s in (loaded.data, daily)
+            ]
+            for one, other in zip(*tables, strict=True):
+                pd.testing.assert_frame_equal(one, other)
 
 
 # --- loading ------------------------------------------------------------------------------------
