@@ -310,3 +310,25 @@ def test_snapshot_keeps_the_source_precision(tmp_path: Path) -> None:
     small = Dataset(dataset.config, sales, None, dataset.reports[:1], {})
     back = snapshot.read(snapshot.write(small, tmp_path / "snap"), small.config)
     assert as_cents(series.quarterly(back.sales, CAL)["y"]).tolist() == [100]
+
+
+def test_a_warehouse_decimal_column_sums_to_its_own_total(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    amounts = [Decimal("0.3333")] * 3 + [Decimal("1234.5678"), Decimal("-0.0050")]
+    table = pa.table(
+        {
+            "date": pa.array(pd.to_datetime(["2025-01-02"] * 5)),
+            **{name: ["A"] * 5 for name in ("channel", "region", "product_line", "product")},
+            "customer": ["Acme"] * 5,
+            "quantity": [1] * 5,
+            "revenue": pa.array(amounts, pa.decimal128(18, 4)),
+        }
+    )
+    pq.write_table(table, tmp_path / "lines.parquet")
+    source = SourceConfig(path=tmp_path / "lines.parquet")
+    loaded = clean_sales(read_table(source), source.columns)
+    for summed in (series.totals(loaded.data, CAL), pushdown.totals(source, CAL).totals):
+        # 0.9999 + 1234.5678 - 0.0050 = 1235.5627 -> 1235.56 (line by line: 0.99 + 1234.57 - 0.01)
+        assert rounded(summed["cents"], summed["micro"]).tolist() == [123_556]
