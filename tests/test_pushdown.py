@@ -35,7 +35,7 @@ GOOD = {
         "2025-01-02 10:00",
     ],
     "quantity": ["1", " 2 ", "-1", "1e1", "1,000", "+3"],
-    "revenue": ["1.50", "0.125", "-3", "(1,234.50)", "¥12", "99.995"],
+    "revenue": ["1.50", "0.125", "-3", "(1,234.50)", "¥12", "99.995", "0.3333", "-1234.567891"],
     "channel": ["Online", " Retail ", "Retail\u3000", "零售"],
     "region": ["East", "West "],
     "customer": ["Acme", " Acme", "Beta\u3000"],
@@ -208,14 +208,16 @@ TYPED = """(date date, channel text, region text, product_line text, product tex
 customer text, quantity integer, revenue {money})"""
 
 
-@pytest.mark.parametrize("money", ["numeric(14, 3)", "double precision"])
+@pytest.mark.parametrize("money", ["numeric(14, 3)", "numeric(18, 6)", "double precision"])
 def test_postgres_typed_table_agrees_with_pandas(postgres, money: str) -> None:
-    """Typed PostgreSQL columns with the awkward values: NULLs, NaN, a half cent, a blank text."""
+    """Typed PostgreSQL columns with the awkward values: NULLs, NaN, sub-cent amounts, a blank
+    text."""
     rows = [
         ("2025-01-02", "OEM", "East", "Valves", "Ball", "Acme", 1, "10.005"),
         ("2025-03-31", " OEM", "East", "Valves", "Ball", "Acme", 2, "20.10"),
         ("2025-04-01", "OEM", "West", "Valves", "Ball", "Beta", 3, "30.125"),
         ("2025-04-02", "OEM", "West", "Valves", "Ball", " Beta", 3, "0.375"),
+        ("2025-04-03", "OEM", "West", "Valves", "Ball", "Beta", 3, "0.3333"),
         (None, "OEM", "West", "Valves", "Ball", "Acme", 4, "1"),
         ("2025-05-05", None, "West", "Valves", "Ball", "Acme", 5, "1"),
         ("2025-06-06", "Export", "\u3000", "Valves", "Ball", "Acme", 6, "1"),
@@ -237,7 +239,7 @@ def test_postgres_typed_table_agrees_with_pandas(postgres, money: str) -> None:
         source = SourceConfig(url=url, table=table)
         assert_same(source)
         pushed = pushdown.totals(source, CALENDAR, BY, max_rejected_share=1.0)
-        assert pushed.report.rows_used == 5
+        assert pushed.report.rows_used == 6
     finally:
         del os.environ["PG_ADMIN"]
 

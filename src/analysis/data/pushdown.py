@@ -10,10 +10,12 @@ Lines are judged by the loader's own code (:mod:`analysis.data.parse`,
 
 1. One pass in the engine sums the lines per month (or raw date text) and raw ``by`` texts, with
    a flag on every line the engine cannot be sure is usable as it stands: a missing or non-finite
-   number, number text (plain numbers are read by DuckDB only), a revenue at an exact half cent,
-   other required text that is missing or starts with a space, a date that is missing or neither
-   a plain date nor text. The flag may be set too often, never too rarely: flagged lines cost
-   time, never correctness.
+   number, number text (plain numbers are read by DuckDB only), a revenue of 2^30 or more or with
+   more than 6 decimals, other required text that is missing or starts with a space, a date that
+   is missing or neither a plain date nor text. Revenue is summed exactly, as
+   :func:`analysis.core.cents.exact` sums it (the same float64 arithmetic on every line), in whole
+   ``cents`` and the ``micro`` beyond them. The flag may be set too often, never too rarely:
+   flagged lines cost time, never correctness.
 2. The distinct raw dates and ``by`` texts of the groups (thousands, not millions) are judged in
    Python by ``parse.parse_dates`` and ``parse.clean_text``.
 3. The lines of every group that is flagged or has an unusable date or text (usually few) are
@@ -36,6 +38,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from analysis.core.cents import MOST_CENTS, as_float, exact, normalised
 from analysis.core.errors import DataError
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.columns import match_sales_columns
@@ -44,7 +47,7 @@ from analysis.data.parse import clean_text, parse_dates
 from analysis.data.pushdown_columns import Columns, Engine
 from analysis.data.pushdown_duckdb import DuckDB
 from analysis.data.pushdown_sqlalchemy import Warehouse
-from analysis.data.series import to_cents as line_cents
+from analysis.data.series import EXACT, exact_sums
 from analysis.data.sources import RawTable
 from analysis.data.strays import is_stray, stray_reasons
 from analysis.data.validate import Loaded, LoadReport, clean_sales, set_aside
@@ -53,7 +56,7 @@ from analysis.data.validate import Loaded, LoadReport, clean_sales, set_aside
 REJECTED_SAMPLE = 1000
 
 
-_SUMS = ["cents", "quantity", "lines"]
+_SUMS = [*EXACT, "quantity", "lines"]
 
 
 @dataclass
@@ -89,11 +92,7 @@ def totals(
     Summed per month, the lines' days are not known here: stray dates are judged by
     :func:`daily`, which :func:`analysis.data.load.load` uses."""
     pushed = _summed(source, calendar, list(by), False, max_rejected_share)
-    pushed.totals = (
-        pushed.totals.groupby([*by, "period"], sort=True, observed=True, dropna=False)[_SUMS]
-        .sum()
-        .reset_index()
-    )
+    pushed.totals = exact_sums(pushed.totals[[*by, "period", *_SUMS]], [*by, "period"])
     return pushed
 
 
@@ -112,17 +111,13 @@ def daily(
     Lines with a stray date (after ``data_through``, after ``today``, far from the others) are
     set aside as :func:`analysis.data.load.load` sets them aside."""
     pushed = _summed(source, calendar, list(by), True, max_rejected_share, data_through, today)
-    summed = (
-        pushed.totals.groupby(["day", *by, "kind"], sort=True, observed=True, dropna=False)[_SUMS]
-        .sum()
-        .reset_index()
-    )
+    summed = exact_sums(pushed.totals[["day", *by, "kind", *_SUMS]], ["day", *by, "kind"])
     pushed.totals = pd.DataFrame(
         {
             "date": summed["day"].astype("datetime64[us]"),
             **{name: summed[name] for name in by},
             "quantity": summed["quantity"].astype("float64"),
-            "revenue": summed["cents"].to_numpy(dtype="int64") / 100,
+            "revenue": as_float(summed["cents"], summed["micro"]),
             "lines": summed["lines"].astype("int64"),
         }
     )
@@ -178,10 +173,12 @@ def _summed(
     firsts, lasts = [good["first"].min()], [good["last"].max()]
     rejected: dict[str, int] = {}
     samples = [pd.DataFrame(columns=["row", "reason"])]
+    extra: list[str] = []
     for _, lines in judged:
         used += lines.report.rows_used
         for reason, n in lines.report.rejected.items():
             rejected[reason] = rejected.get(reason, 0) + n
+        extra += [note for note in lines.report.notes if note not in notes + extra]
         samples.append(lines.rejected)
         if not lines.data.empty:
             parts.append(_as_groups(lines.data, by, by_day, calendar))
@@ -189,14 +186,23 @@ def _summed(
             lasts.append(lines.data["date"].max())
     sample = pd.concat([s for s in samples if len(s)] or samples[:1], ignore_index=True)
     sample = sample.sort_values("row", kind="stable").head(REJECTED_SAMPLE)
-    report = LoadReport(source.label, read, used, rejected, notes)
+    report = LoadReport(source.label, read, used, rejected, notes + extra)
     if read - used - _stray_count(rejected) > max_rejected_share * read:
         raise _too_many(report, sample, max_rejected_share)
     if used == 0 and not _stray_count(rejected):  # every line a stray: load() says why
         raise DataError("no usable lines", source=source.label, expected="at least one sales line")
-    summed = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True).astype(
-        {"cents": "int64", "quantity": "float64", "lines": "int64"}
+    summed = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+    if np.abs(summed["cents"].to_numpy(dtype="float64")).sum() >= MOST_CENTS:
+        raise DataError(
+            "the amounts are too large to sum exactly in cents",
+            source=source.label,
+            column="revenue",
+            expected=f"amounts whose absolute values sum to less than {MOST_CENTS / 100:.1e}",
+        )
+    summed = summed.astype(
+        {"cents": "int64", "micro": "int64", "quantity": "float64", "lines": "int64"}
     )
+    summed["cents"], summed["micro"] = normalised(summed["cents"], summed["micro"])
     first = min((pd.Timestamp(t).normalize() for t in firsts if pd.notna(t)), default=pd.NaT)
     last = max((pd.Timestamp(t).normalize() for t in lasts if pd.notna(t)), default=pd.NaT)
     return Pushed(summed, first, last, report, sample.reset_index(drop=True))
@@ -259,16 +265,18 @@ def _as_groups(
     lines: pd.DataFrame, by: list[str], by_day: bool, calendar: FiscalCalendar
 ) -> pd.DataFrame:
     """Lines judged in Python in the shape of the engine's groups (one line each)."""
-    cents = line_cents(lines["revenue"])
+    cents, micro = exact(lines["revenue"])
+    revenue = lines["revenue"].to_numpy(dtype="float64")
     quantity = lines["quantity"].to_numpy(dtype="float64")
     day = lines["date"] if by_day else lines["date"].dt.to_period("M").dt.start_time
     return pd.DataFrame(
         {
             "day": day.astype("datetime64[us]").to_numpy(),
             **{name: lines[name].to_numpy() for name in by},
-            "kind": np.select([quantity < 0, cents < 0], [1, 2], 0),
+            "kind": np.select([quantity < 0, revenue < 0], [1, 2], 0),
             "period": calendar.periods(lines["date"]).to_numpy(),
             "cents": cents,
+            "micro": micro,
             "quantity": quantity,
             "lines": 1,
         }

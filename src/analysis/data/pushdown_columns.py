@@ -25,6 +25,11 @@ SPACES = (
 )
 
 
+#: Revenue at or beyond this size is summed in Python: below it the float64 reading of an amount
+#: with up to 6 decimals is exact and never a half-way case, whatever the database's ``round``.
+SUMMED_BELOW = 2**30
+
+
 @dataclass(frozen=True)
 class Columns:
     """The source columns a sum needs and their kinds: ``number``, ``date`` (a plain date or

@@ -17,10 +17,11 @@ import duckdb
 import pandas as pd
 
 from analysis.core import schema
+from analysis.core.cents import MOST_DECIMALS
 from analysis.core.errors import ConfigError, DataError
 from analysis.data.config import SourceConfig
 from analysis.data.database import DUCKDB_SETTINGS, connect_url, driver_message
-from analysis.data.pushdown_columns import SPACES, Columns
+from analysis.data.pushdown_columns import SPACES, SUMMED_BELOW, Columns
 from analysis.data.statements import check_query
 
 _PLAIN_NUMBER = r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"
@@ -31,7 +32,7 @@ _DUCKDB_NUMBERS = re.compile(
 _DUCKDB_DATES = ("DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")
 #: A line's kind, as the bridge tells returns: 1 fewer units, 2 less money (units not negative),
 #: 0 a sale. Lines of one kind summed keep their kind, so summed lines bridge as the lines do.
-_RETURN_KIND = "CASE WHEN q < 0 THEN 1 WHEN cents < 0 THEN 2 ELSE 0 END"
+_RETURN_KIND = "CASE WHEN q < 0 THEN 1 WHEN x < 0 THEN 2 ELSE 0 END"
 
 
 class DuckDB:
@@ -81,8 +82,9 @@ class DuckDB:
     def count(self) -> int:
         return int(self.con.execute(f"SELECT count(*) FROM {self.relation}").fetchone()[0])
 
-    def _expressions(self, columns: Columns) -> tuple[str, str, str, str, str]:
-        """(flag, date key, day, quantity, cents) as SQL over one source row."""
+    def _expressions(self, columns: Columns) -> tuple[str, str, str, str, str, str]:
+        """(flag, date key, day, quantity, revenue, revenue in 10^-6) as SQL over one source
+        row."""
         flags, values = [], {}
         for name in columns.numbers:
             col, kind = _ident(columns.found[name]), columns.kind(name)
@@ -108,23 +110,28 @@ class DuckDB:
             day, key = "NULL::DATE", f"CAST({col} AS VARCHAR)"
             if kind != "text":
                 flags.append("true")  # numbers as dates, zoned timestamps: Python decides
-        # numpy's round(x, 2), then round(x * 100): the pandas path's integer cents exactly
-        cents = f"round_even(round_even({values['revenue']} * 100, 0) / 100 * 100, 0)"
+        revenue = values["revenue"]
+        micro = _micro(revenue)
+        flags.append(f"NOT (abs({revenue}) < {SUMMED_BELOW} AND {micro} IS NOT NULL)")
         flag = "coalesce(" + " OR ".join(flags) + ", true)"
-        return flag, key, day, values["quantity"], f"TRY_CAST({cents} AS BIGINT)"
+        return flag, key, day, values["quantity"], revenue, micro
 
     def sum(self, columns: Columns) -> pd.DataFrame:
-        flag, key, day, quantity, cents = self._expressions(columns)
+        flag, key, day, quantity, revenue, micro = self._expressions(columns)
         dims = "".join(
             f", CAST({_ident(columns.found[n])} AS VARCHAR) AS {_ident(n)}" for n in columns.by
         )
         keys = "".join(f", {_ident(n)}" for n in columns.by)
         return self.con.execute(
-            f"SELECT f, d{keys}, k, sum(cents) FILTER (WHERE NOT f) AS cents, "
+            f"SELECT f, d{keys}, k, "
+            # int64 sums, 0 on flagged groups (a NULL would make the column float)
+            "CAST(coalesce(sum((u - r) // 10000) FILTER (WHERE NOT f), 0) AS BIGINT) AS cents, "
+            "CAST(coalesce(sum(r) FILTER (WHERE NOT f), 0) AS BIGINT) AS micro, "
             "sum(q) FILTER (WHERE NOT f) AS quantity, count(*) AS lines, "
             "min(day) FILTER (WHERE NOT f) AS first, max(day) FILTER (WHERE NOT f) AS last "
-            f"FROM (SELECT *, {_RETURN_KIND} AS k FROM (SELECT {flag} AS f, {key} AS d{dims}, "
-            f"{cents} AS cents, {quantity} AS q, {day} AS day FROM {self.relation})) GROUP BY ALL"
+            f"FROM (SELECT *, {_RETURN_KIND} AS k, ((u % 10000) + 10000) % 10000 AS r "
+            f"FROM (SELECT {flag} AS f, {key} AS d{dims}, {micro} AS u, {revenue} AS x, "
+            f"{quantity} AS q, {day} AS day FROM {self.relation})) GROUP BY ALL"
         ).df()
 
     def look(self, columns: Columns, bad: dict[str, list[object]]) -> pd.DataFrame:
@@ -173,6 +180,20 @@ class DuckDB:
             f"AS __row FROM read_parquet({pattern}, filename = true, file_row_number = true)"
             " p JOIN offsets o USING (filename))"
         )
+
+
+def _micro(value: str) -> str:
+    """The revenue in millionths as :func:`analysis.core.cents.exact` reads it: with the fewest
+    decimals ``k`` (2..6) for which ``v = x * 10^k`` is within ``|v| * 2^-51`` of an integer, in
+    the same float64 arithmetic; NULL (flagged) when none is."""
+    cases = []
+    for k in range(2, MOST_DECIMALS + 1):
+        v = f"({value} * 1e{k})"
+        cases.append(
+            f"WHEN abs({v} - round({v})) <= abs({v}) * {2.0**-51!r} "
+            f"THEN TRY_CAST(round({v}) AS BIGINT) * {10 ** (MOST_DECIMALS - k)}"
+        )
+    return "(CASE " + " ".join(cases) + " END)"
 
 
 def _maybe_blank(text: str) -> str:

@@ -2,7 +2,8 @@
 
 One of the two engines of :mod:`analysis.data.pushdown` (the other, for DuckDB and Parquet, is
 :mod:`analysis.data.pushdown_duckdb`); what a database's SQL cannot be trusted to do alike (number
-text, half cents, zoned timestamps) is flagged and left to Python.
+text, amounts of 2^30 or more or with more than 6 decimals, zoned timestamps) is flagged and left
+to Python. Revenue is read in float64, as Python reads it, even from a NUMERIC column.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import pandas as pd
 import sqlalchemy as sa
 
 from analysis.core import schema
+from analysis.core.cents import MICRO, MOST_DECIMALS
 from analysis.core.errors import ConfigError, DataError
 from analysis.data.config import SourceConfig
 from analysis.data.database import connect_url, create_engine, driver_message, scrub, table_clause
-from analysis.data.pushdown_columns import SPACES, Columns
+from analysis.data.pushdown_columns import SPACES, SUMMED_BELOW, Columns
 from analysis.data.statements import check_query
 
 #: Rows read to tell the kind of each column of a SQL database.
@@ -77,7 +79,7 @@ class Warehouse:
         )
 
     def _expressions(self, columns: Columns) -> tuple[sa.ColumnElement, ...]:
-        """(flag, date key, day, quantity, cents) over one source row."""
+        """(flag, date key, day, quantity, revenue, revenue in 10^-6) over one source row."""
         assert self.src is not None
         c = self.src.c
         flags: list[sa.ColumnElement] = []
@@ -96,10 +98,9 @@ class Warehouse:
                 flags.append(sa.and_(col.is_not(None), unusable))
             values[name] = col
         revenue = values["revenue"]
-        if columns.kind("revenue") == "number":  # a half cent: numpy rounds to even, SQL may not
-            flags.append(
-                sa.func.abs(sa.func.abs(revenue * 100 - sa.func.round(revenue * 100)) - 0.5) < 1e-6
-            )
+        if columns.kind("revenue") == "number":  # summed in float64, as Python sums it
+            revenue = sa.cast(revenue, sa.Double())
+            flags.append(sa.not_(sa.func.abs(revenue) < SUMMED_BELOW))
         for name in columns.checked_text:
             text = sa.cast(c[columns.found[name]], sa.String)
             first = sa.func.substr(text, 1, 1)
@@ -113,24 +114,29 @@ class Warehouse:
             key, day = sa.cast(col, sa.String), sa.null()
             if columns.kind("date") != "text":
                 flags.append(sa.true())
+        micro = _micro(revenue)
+        flags.append(micro.is_(None))
         flag = sa.case((sa.or_(*flags), 1), else_=0)
-        # NULL on flagged lines: a NaN must not reach the cast
-        cents = sa.case((flag == 0, sa.cast(sa.func.round(revenue * 100), sa.BigInteger)))
-        return flag, key, day, values["quantity"], cents
+        # NULL on flagged lines: a NaN or a huge number must not reach the cast
+        micro = sa.case((flag == 0, sa.cast(micro, sa.BigInteger)))
+        return flag, key, day, values["quantity"], revenue, micro
 
     def sum(self, columns: Columns) -> pd.DataFrame:
-        flag, key, day, quantity, cents = self._expressions(columns)
+        flag, key, day, quantity, revenue, micro = self._expressions(columns)
         assert self.src is not None
         dims = [sa.cast(self.src.c[columns.found[n]], sa.String).label(n) for n in columns.by]
         rows = sa.select(
-            flag.label("f"), key.label("d"), *dims, cents.label("cents"),
+            flag.label("f"), key.label("d"), *dims, micro.label("u"), revenue.label("x"),
             quantity.label("q"), day.label("day"),
         ).subquery("rows")  # fmt: skip
         usable = rows.c.f == 0
-        kind = sa.case((rows.c.q < 0, 1), (rows.c.cents < 0, 2), else_=0).label("k")
+        kind = sa.case((rows.c.q < 0, 1), (rows.c.x < 0, 2), else_=0).label("k")
+        beyond = ((rows.c.u % MICRO) + MICRO) % MICRO  # SQL's % keeps the dividend's sign
+        cents = sa.cast((rows.c.u - beyond) / MICRO, sa.BigInteger)
         query = sa.select(
             rows.c.f, rows.c.d, *(rows.c[n] for n in columns.by), kind,
-            sa.func.sum(sa.case((usable, rows.c.cents))).label("cents"),
+            sa.func.sum(sa.case((usable, cents))).label("cents"),
+            sa.func.sum(sa.case((usable, beyond))).label("micro"),
             sa.func.sum(sa.case((usable, rows.c.q))).label("quantity"),
             sa.func.count().label("lines"),
             sa.func.min(sa.case((usable, rows.c.day))).label("first"),
@@ -139,7 +145,9 @@ class Warehouse:
         result = self.connection.execute(query)
         groups = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
         groups["f"] = groups["f"].astype(bool)
-        for name in ("cents", "quantity", "lines"):
+        for name in ("cents", "micro"):  # NUMERIC sums as Python ints: exact
+            groups[name] = [0 if v is None else int(v) for v in groups[name]]
+        for name in ("quantity", "lines"):
             groups[name] = pd.to_numeric(groups[name]).fillna(0)
         return groups
 
@@ -168,6 +176,19 @@ class Warehouse:
         )
         result = self.connection.execute(query)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _micro(value: sa.ColumnElement) -> sa.ColumnElement:
+    """The revenue in millionths as :func:`analysis.core.cents.exact` reads it (the fewest
+    decimals ``k`` for which ``v = x * 10^k`` is within ``|v| * 2^-51`` of an integer); NULL when
+    none is."""
+    cases = []
+    near = sa.literal(2.0**-51, sa.Double())
+    for k in range(2, MOST_DECIMALS + 1):
+        v = value * sa.literal(10.0**k, sa.Double())
+        close = sa.func.abs(v - sa.func.round(v)) <= sa.func.abs(v) * near
+        cases.append((close, sa.func.round(v) * 10 ** (MOST_DECIMALS - k)))
+    return sa.case(*cases)
 
 
 def _python_kind(values: pd.Series) -> str:

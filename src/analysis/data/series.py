@@ -1,7 +1,9 @@
 """Quarterly series from sales lines, as the long frames (``unique_id, ds, y``) forecasters expect.
 
-Revenue is summed in integer cents, so every grouping of the same lines adds up to exactly the same
-total. Quarters that the data cover only in part are flagged, never silently compared as complete.
+Revenue is summed exactly at the source's precision (:mod:`analysis.core.cents`) and each quarter's
+total rounded to cents once; every grouping of the same lines is split from that total so that it
+adds up to it. Quarters that the data cover only in part are flagged, never silently compared as
+complete.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.core.cents import exact, nested_cents, normalised
 from analysis.core.quarters import FiscalCalendar
 
 TOTAL = "Total"
@@ -87,32 +90,42 @@ def latest_complete_quarter(coverage: Coverage, calendar: FiscalCalendar) -> pd.
 
 
 def to_cents(amounts: pd.Series) -> pd.Series:
-    """Money as exact integer cents (amounts are loaded rounded to cents)."""
+    """Amounts already in whole cents (targets are loaded rounded to cents) as integer cents."""
     return np.round(amounts.to_numpy(dtype="float64") * 100).astype("int64")
 
 
+#: A group's exact sum: whole ``cents`` and the ``micro`` beyond them (``analysis.core.cents``).
+EXACT = ["cents", "micro"]
+_SUMS = [*EXACT, "quantity", "lines"]
+
+
+def exact_sums(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """``frame``'s exact ``cents``, ``micro`` (and any other numeric columns) summed per ``keys``,
+    sorted by them, ``micro`` carried into ``cents``."""
+    summed = frame.groupby(list(keys), sort=True, observed=True, dropna=False).sum().reset_index()
+    summed["cents"], summed["micro"] = normalised(summed["cents"], summed["micro"])
+    return summed
+
+
 def totals(sales: pd.DataFrame, calendar: FiscalCalendar, by: Sequence[str] = ()) -> pd.DataFrame:
-    """Sales lines summed per quarter and ``by`` combination: ``<by...>, period, cents (int64),
-    quantity, lines``, only where there were lines. :mod:`analysis.data.pushdown` makes the same
-    table inside a database engine; :func:`quarterly` and :func:`hierarchy` take it from there.
-    Lines already summed by day (``pushdown.daily``) carry their count in a ``lines`` column."""
+    """Sales lines summed exactly per quarter and ``by`` combination: ``<by...>, period, cents,
+    micro`` (the exact sum, :data:`EXACT`), ``quantity, lines``, only where there were lines.
+    :mod:`analysis.data.pushdown` makes the same table inside a database engine; :func:`quarterly`
+    and :func:`hierarchy` round it to cents. Lines already summed by day (``pushdown.daily``)
+    carry their count in a ``lines`` column."""
     by = list(by)
+    cents, micro = exact(sales["revenue"])
     frame = pd.DataFrame(
         {
             "period": calendar.periods(sales["date"]),
-            "cents": to_cents(sales["revenue"]),
+            "cents": cents,
+            "micro": micro,
             "quantity": sales["quantity"].to_numpy(dtype="float64"),
             "lines": sales["lines"].to_numpy() if "lines" in sales else 1,
             **{col: sales[col] for col in by},
         }
     )
-    return (
-        frame.groupby([*by, "period"], sort=True, observed=True, dropna=False)[
-            ["cents", "quantity", "lines"]
-        ]
-        .sum()
-        .reset_index()
-    )
+    return exact_sums(frame, [*by, "period"])[[*by, "period", *_SUMS]]
 
 
 def quarterly(
@@ -135,16 +148,14 @@ def quarterly(
 def series_from_totals(
     summed: pd.DataFrame, calendar: FiscalCalendar, by: Sequence[str], coverage: Coverage
 ) -> pd.DataFrame:
-    """:func:`quarterly`'s series from a :func:`totals` table of ``by`` or of finer dimensions
-    (summed up to ``by`` first: the cents add up exactly)."""
+    """:func:`quarterly`'s series from a :func:`totals` table of ``by`` or of finer dimensions:
+    summed up to ``by`` exactly, each quarter's total rounded to cents once and ``by[0]``,
+    ``by[:2]``, ... split from it so that they add up to it (``core.cents.nested_cents``); the
+    same dimensions in the same order give the same cents in every series and report."""
     by = list(by)
-    grouped = (
-        summed.groupby([*by, "period"], sort=True, observed=True, dropna=False)[
-            ["cents", "quantity", "lines"]
-        ]
-        .sum()
-        .reset_index()
-    )
+    grouped = exact_sums(summed[[*by, "period", *_SUMS]], [*by, "period"])
+    grouped["cents"] = nested_cents(grouped, by, apart=["period"])
+    grouped = grouped.drop(columns="micro")
     grouped = _fill_gaps(grouped, by, calendar.period(coverage.last))
     grouped["unique_id"] = unique_ids(grouped, by)
     grouped["ds"] = grouped["period"].dt.start_time

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import schema
+from analysis.core.cents import amount_notes
 from analysis.core.errors import DataError
 from analysis.core.errors import shown as quoted
 from analysis.core.quarters import FiscalCalendar
@@ -124,8 +125,8 @@ def clean_sales(
         reasons[bad & (reasons == "")] = f"{name}: {problem}"
         problems.append((name, problem, bad))
         data[name] = parsed
-    data["revenue"] = data["revenue"].round(2)
     keep = reasons == ""
+    notes += amount_notes(data["revenue"].to_numpy()[keep], raw.label)  # kept as the source has it
     rejected = _rejected(raw, ~keep, reasons)
     counts = {
         str(key): int(count) for key, count in pd.Series(reasons[~keep]).value_counts().items()

@@ -29,7 +29,7 @@ def revenue_by(review: Review, by: str) -> pd.DataFrame:
     frame = frame.sort_values("revenue", ascending=False)
     total = pd.DataFrame(
         {
-            # sums of cent amounts, rounded back to cents: every table of a quarter agrees exactly
+            # the quarter's total rounded once, which the rows add up to: every table agrees
             "revenue": [round(frame["revenue"].sum(), 2)],
             "prior": [round(before.sum(), 2) if len(before) else float("nan")],
         },

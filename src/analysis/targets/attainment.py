@@ -5,7 +5,8 @@ quarter with their grain, and the conventions for channels without a target.
 
 Conventions
 -----------
-- Money is summed in integer cents (``cents`` frames) and shown in currency units (``table``).
+- Money is summed exactly and rounded to cents once per total, each channel (and segment) split
+  from it so that they add up (``cents`` frames); shown in currency units (``table``).
 - A channel (or segment) without a target keeps its row: ``has_target`` is False, ``target`` and
   ``attainment`` are NaN, and ``gap`` is its whole actual, its contribution to the total gap. Its
   actual counts in the total actual, so the channel gaps always add up to the total gap.
@@ -23,10 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.core.cents import from_cents
+from analysis.core.cents import exact, from_cents, nested_cents
 from analysis.core.quarters import FiscalCalendar
 from analysis.core.schema import TARGET_DIMENSIONS
-from analysis.data.series import TOTAL, Coverage, to_cents
+from analysis.data.series import TOTAL, Coverage, exact_sums, to_cents
 
 #: Money columns of the attainment table (cents in ``cents``, currency units in ``table``).
 MONEY = ("target", "actual", "gap", "prior")
@@ -134,11 +135,15 @@ def sum_targets(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def net_by(lines: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Net revenue (cents) and net units of sales lines per ``keys``."""
+    """Net revenue (cents) and net units of sales lines per ``keys``: the lines' total rounded to
+    cents once, ``keys[0]``, ``keys[:2]``, ... split from it so that they add up to it."""
+    cents, micro = exact(lines["revenue"])
     frame = lines[keys].assign(
-        cents=to_cents(lines["revenue"]), units=lines["quantity"].to_numpy(dtype="float64")
+        cents=cents, micro=micro, units=lines["quantity"].to_numpy(dtype="float64")
     )
-    return frame.groupby(keys, sort=True, observed=True).sum()
+    summed = exact_sums(frame, keys)
+    summed["cents"] = nested_cents(summed, keys)
+    return summed.drop(columns="micro").set_index(keys)
 
 
 def money_table(cents: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:

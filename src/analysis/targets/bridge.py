@@ -41,10 +41,13 @@ growth_asked are the sums over channels; **untargeted** is the actual of channel
 So ``total gap = volume + channel mix + product mix + price + returns + growth_asked +
 untargeted`` and ``Σ_c volume_c = volume (total) + channel mix``.
 
-**Rounding.** Effects are computed in float cents and rounded to whole cents (half away from
-zero). In every channel row **price absorbs the rounding residual** (price = gap - the other
-rounded effects); in the total row **channel mix** does (it is defined as the difference of rounded
-volumes). Every row's effects add up to its gap exactly and the channel rows add up to the total.
+**Rounding.** Actual revenue is the quarter's exact total rounded to cents once and split into
+channels (as the attainment table has them), each channel into gross sales and returns and those
+into segments, so that every level adds up (``bridge_baseline.gross_and_returns``). Effects are
+computed in float cents and rounded to whole cents (half away from zero). In every channel row
+**price absorbs the rounding residual** (price = gap - the other rounded effects); in the total
+row **channel mix** does (it is defined as the difference of rounded volumes). Every row's
+effects add up to its gap exactly and the channel rows add up to the total.
 
 This module holds the entry point, :class:`Bridge` and its table's labels; the reference is built in
 ``bridge_baseline``, the effects in ``bridge_effects`` and the notes and rule in ``bridge_notes``,

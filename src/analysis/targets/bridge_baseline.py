@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.data.series import to_cents
+from analysis.core.cents import exact, nested_cents
+from analysis.data.series import exact_sums
 from analysis.targets.attainment import sum_targets
 
 #: Placeholder product line of a target that could not be split (no sales in either quarter).
@@ -21,18 +22,33 @@ def gross_and_returns(lines: pd.DataFrame, segment: str) -> pd.DataFrame:
     """Per channel x segment: gross and return revenue (cents) and units.
 
     A line is a return when its quantity or its revenue is negative; every other line is gross.
+    The lines' total is rounded to cents once, and split into channels (as ``attainment`` splits
+    it), each channel's net into gross and returns, and those into segments, so that every level
+    adds up to the one above it.
     """
-    cents = to_cents(lines["revenue"])
+    revenue = lines["revenue"].to_numpy(dtype="float64")
     units = lines["quantity"].to_numpy(dtype="float64")
-    is_return = (units < 0) | (cents < 0)
+    is_return = (units < 0) | (revenue < 0)
+    cents, micro = exact(revenue)
     frame = lines[["channel", segment]].set_axis(["channel", "segment"], axis=1)
-    frame = frame.assign(
-        g_cents=np.where(is_return, 0, cents),
-        g_units=np.where(is_return, 0.0, units),
-        r_cents=np.where(is_return, cents, 0),
-        r_units=np.where(is_return, units, 0.0),
+    frame = frame.assign(returned=is_return, cents=cents, micro=micro, units=units)
+    keys = ["channel", "returned", "segment"]
+    summed = exact_sums(frame, keys)
+    summed["cents"] = nested_cents(summed, keys)
+    gross, ret = (summed.loc[summed["returned"] == flag] for flag in (False, True))
+    wide = pd.concat(
+        {
+            "g": gross.set_index(["channel", "segment"])[["cents", "units"]],
+            "r": ret.set_index(["channel", "segment"])[["cents", "units"]],
+        },
+        axis=1,
     )
-    return frame.groupby(["channel", "segment"], sort=True, observed=True).sum()
+    index = wide.index.sort_values() if len(wide) else wide.index
+    out = pd.DataFrame(index=index)
+    for kind in ("g", "r"):
+        out[f"{kind}_cents"] = wide[(kind, "cents")].reindex(index).fillna(0).astype("int64")
+        out[f"{kind}_units"] = wide[(kind, "units")].reindex(index).fillna(0.0).astype("float64")
+    return out
 
 
 def channel_totals(now: pd.DataFrame, then: pd.DataFrame, goal: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,8 @@ split by this quarter's shares; without any positive sales in either quarter, eq
 segment at all, the target stays on one ``(unallocated)`` segment. Segments of a channel without a
 target have no target either (NaN) and their gap is their whole actual, as for the channel.
 
-So every channel's segment gaps (segment actual - segment target) add up to the channel's gap, and
+Actuals are exact sums rounded to cents once at the top and split down (``attainment.net_by``), so
+every channel's segment gaps (segment actual - segment target) add up to the channel's gap, and
 in the tree every node's children add up to the node. ``Drilldown.basis`` says how each segment's
 target was found.
 """
@@ -151,8 +152,8 @@ def drilldown(
     label, prior_label = calendar.label(period), calendar.label(prior)
     finest = ["channel", *dict.fromkeys([*path, *dims])]
     needed = [*finest, "quantity", "revenue"]
-    current = net_by(lines_in(sales, calendar, [period], needed), finest)["cents"]
-    before = net_by(lines_in(sales, calendar, [prior], needed), finest)["cents"]
+    now, then = (lines_in(sales, calendar, [p], needed) for p in (period, prior))
+    current, before = net_by(now, finest)["cents"], net_by(then, finest)["cents"]
     rows = targets_for(targets, calendar, [period])
     grain = set(target_grain(targets))
     basis_words = {
@@ -165,11 +166,12 @@ def drilldown(
     levels = _levels(current, before, rows, grain, path, basis_words)
     parts = []
     for dim in dims:
-        level = (
-            levels[1]
-            if path[:1] == (dim,)
-            else _levels(current, before, rows, grain, (dim,), basis_words)[1]
-        )
+        if path[:1] == (dim,):
+            level = levels[1]
+        else:  # its own rounding, as the channel's split into this dimension alone
+            keys = ["channel", dim]
+            now_by, then_by = net_by(now, keys)["cents"], net_by(then, keys)["cents"]
+            level = _levels(now_by, then_by, rows, grain, (dim,), basis_words)[1]
         parts.append(_ranked(level, dim))
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     tree = _tree(levels, path)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.core.cents import allocate
+from analysis.core.cents import allocate, exact, weights
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.series import Coverage, to_cents
 from analysis.targets.attainment import as_period, lines_in, money_table, sum_targets, targets_for
@@ -269,10 +269,12 @@ def _of(lines: pd.DataFrame, channels: pd.Index) -> pd.DataFrame:
 
 
 def _table(channels: pd.Index, lines: pd.DataFrame, part: np.ndarray, n: int) -> np.ndarray:
-    table = np.zeros((len(channels), n))
+    """Net cents per channel and part, summed exactly (the same from lines or day sums)."""
+    sums = np.zeros((2, len(channels), n), dtype="int64")
     code = channels.get_indexer(lines["channel"])
-    np.add.at(table, (code, part), to_cents(lines["revenue"]).astype("float64"))
-    return table
+    for total, values in zip(sums, exact(lines["revenue"]), strict=True):
+        np.add.at(total, (code, part), values)
+    return weights(*sums)
 
 
 def _average(
