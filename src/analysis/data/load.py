@@ -60,22 +60,37 @@ def load(config: RunConfig | str | Path | None = None, *, in_engine: bool | None
     if not isinstance(config, RunConfig):
         config = load_config(config)
     targets_raw = read_table(config.targets) if config.targets is not None else None
+    held = None  # why a large source is loaded line by line all the same
     if in_engine is None:
-        in_engine = pushdown.supports(config.sales) and (
+        large = config.sales.kind in ("parquet", "sql") and (
             pushdown.count(config.sales) > LINES_IN_MEMORY
         )
+        held = pushdown.in_memory(config.sales) if large else None
+        in_engine = large and held is None
     if in_engine:
         dims = list(REPORT_DIMENSIONS)
         if targets_raw is not None:
             dims += [
                 d for d in target_dimensions(targets_raw, config.targets.columns) if d not in dims
             ]
-        pushed = pushdown.daily(config.sales, config.calendar, dims, config.max_rejected_share)
+        pushed = pushdown.daily(
+            config.sales, config.calendar, dims, config.max_rejected_share, config.max_amount
+        )
         pushed.report.notes.append("summed per day in the database engine")
         sales = Loaded(pushed.totals, pushed.rejected, pushed.report)
     else:
-        raw = read_table(config.sales)
-        sales = clean_sales(raw, config.sales.columns, config.max_rejected_share)
+        source = config.sales
+        sales = clean_sales(
+            read_table(source),
+            source.columns,
+            config.max_rejected_share,
+            compute=source.compute,
+            fill=source.fill,
+            duplicates=source.duplicates,
+            max_amount=config.max_amount,
+        )
+        if held is not None:  # a large Parquet or SQL source shaped by compute/fill/duplicates
+            sales.report.notes.append(held)
     _check_usable(sales, config)
     through = config.data_through
     if through is not None:
@@ -89,7 +104,9 @@ def load(config: RunConfig | str | Path | None = None, *, in_engine: bool | None
     loaded = [sales]
     if config.targets is not None and targets_raw is not None:
         columns = config.targets.columns
-        loaded.append(clean_targets(targets_raw, columns, config.calendar, sales.data))
+        loaded.append(
+            clean_targets(targets_raw, columns, config.calendar, sales.data, config.max_amount)
+        )
     rejected: dict[str, pd.DataFrame] = {}
     for part, role in zip(loaded, ("sales", "targets"), strict=False):
         key = part.report.source

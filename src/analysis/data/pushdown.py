@@ -37,13 +37,15 @@ from analysis.core.errors import DataError
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.columns import match_sales_columns
 from analysis.data.config import SourceConfig
+from analysis.data.labels import unify
 from analysis.data.parse import clean_text, parse_dates
 from analysis.data.pushdown_columns import Columns, Engine
 from analysis.data.pushdown_duckdb import DuckDB
 from analysis.data.pushdown_sqlalchemy import Warehouse
+from analysis.data.rules import MAX_AMOUNT
 from analysis.data.series import to_cents as line_cents
 from analysis.data.sources import RawTable
-from analysis.data.validate import LoadReport, clean_sales
+from analysis.data.validate import LABEL_COLUMNS, LoadReport, clean_sales
 
 #: Lines set aside that are kept (with their source values) to show the user.
 REJECTED_SAMPLE = 1000
@@ -65,8 +67,23 @@ class Pushed:
 
 
 def supports(source: SourceConfig) -> bool:
-    """Parquet files and SQL sources are summed in their engine; CSV and Excel are not."""
-    return source.kind in ("parquet", "sql")
+    """Parquet files and SQL sources are summed in their engine; CSV and Excel are not, nor
+    sources whose lines are shaped by ``compute:``, ``fill:`` or ``duplicates: reject``
+    (:func:`in_memory`)."""
+    return source.kind in ("parquet", "sql") and in_memory(source) is None
+
+
+def in_memory(source: SourceConfig) -> str | None:
+    """Why the lines of a Parquet or SQL source are loaded in memory rather than summed in its
+    engine: derived columns, filled blanks and duplicates set aside are judged line by line, by
+    the loader's one copy of those rules (the engines render none of them)."""
+    if source.kind not in ("parquet", "sql"):
+        return None
+    keys = [key for key in ("compute", "fill") if getattr(source, key)]
+    keys += ["duplicates: reject"] if source.duplicates == "reject" else []
+    if not keys:
+        return None
+    return f"loaded line by line in memory, not summed in the engine, because of {', '.join(keys)}"
 
 
 def count(source: SourceConfig) -> int:
@@ -80,9 +97,10 @@ def totals(
     calendar: FiscalCalendar,
     by: Sequence[str] = (),
     max_rejected_share: float = 0.01,
+    max_amount: float = MAX_AMOUNT,
 ) -> Pushed:
     """Lines of ``source`` summed per quarter and ``by`` in its engine (see the module doc)."""
-    pushed = _summed(source, calendar, list(by), False, max_rejected_share)
+    pushed = _summed(source, calendar, list(by), False, max_rejected_share, max_amount)
     pushed.totals = (
         pushed.totals.groupby([*by, "period"], sort=True, observed=True, dropna=False)[_SUMS]
         .sum()
@@ -96,11 +114,12 @@ def daily(
     calendar: FiscalCalendar,
     by: Sequence[str],
     max_rejected_share: float = 0.01,
+    max_amount: float = MAX_AMOUNT,
 ) -> Pushed:
     """Lines of ``source`` summed per day, ``by`` and kind (sale, or return of units or of money):
     ``date, <by...>, quantity, revenue, lines``, which every report reads as it reads the lines
     themselves (sums per group, returns told apart), in a fraction of their number and memory."""
-    pushed = _summed(source, calendar, list(by), True, max_rejected_share)
+    pushed = _summed(source, calendar, list(by), True, max_rejected_share, max_amount)
     summed = (
         pushed.totals.groupby(["day", *by, "kind"], sort=True, observed=True, dropna=False)[_SUMS]
         .sum()
@@ -124,18 +143,18 @@ def _summed(
     by: list[str],
     by_day: bool,
     max_rejected_share: float,
+    max_amount: float,
 ) -> Pushed:
     """Sums per day or month, ``by`` and kind: ``day, <by...>, kind, period, cents, quantity,
     lines`` (``day`` is the month's first day when summed by month), with the row accounting."""
     if not supports(source):
-        raise DataError(
-            "summing in the engine needs Parquet files or a SQL source", source=source.label
-        )
+        why = in_memory(source) or "summing in the engine needs Parquet files or a SQL source"
+        raise DataError(why, source=source.label)
     with _engine(source) as (engine, probe, kinds):
         found, notes = match_sales_columns(
             RawTable(probe, np.arange(1, len(probe) + 1), source.label), source.columns
         )
-        columns = Columns(found, kinds, by, by_day)
+        columns = Columns(found, kinds, by, by_day, max_amount)
         groups = engine.sum(columns)
         clean = _judge(groups, columns, calendar)
         looked_at = pd.DataFrame(columns=["__row"])
@@ -157,7 +176,7 @@ def _summed(
             looked_at["__row"].to_numpy(dtype="int64"),
             source.label,
         )
-        judged = clean_sales(raw, source.columns, max_rejected_share=1.0)
+        judged = clean_sales(raw, source.columns, 1.0, max_amount=max_amount)
         used += judged.report.rows_used
         rejected = judged.report.rejected
         sample = judged.rejected.head(REJECTED_SAMPLE)
@@ -173,6 +192,9 @@ def _summed(
     summed = pd.concat([p for p in parts if len(p)], ignore_index=True).astype(
         {"cents": "int64", "quantity": "float64", "lines": "int64"}
     )
+    for name in [name for name in LABEL_COLUMNS if name in by]:  # as the lines would be
+        summed[name], warning = unify(summed[name], name, summed["lines"])
+        report.warnings += [warning] if warning is not None else []
     first = min(pd.Timestamp(t).normalize() for t in firsts if pd.notna(t))
     last = max(pd.Timestamp(t).normalize() for t in lasts if pd.notna(t))
     return Pushed(summed, first, last, report, sample.reset_index(drop=True))

@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.core import schema
 from analysis.data.config import SALES_COLUMNS
+from analysis.data.rules import MAX_AMOUNT
 
 #: What ``str.isspace`` calls whitespace: required text starting with one is looked at in Python.
 SPACES = (
@@ -34,6 +35,7 @@ class Columns:
     kinds: dict[str, str]  # source header -> kind
     by: list[str]
     daily: bool = False  # groups by day instead of month
+    max_amount: float = MAX_AMOUNT  # beyond it a line is implausible: judged in Python
 
     def kind(self, name: str) -> str:
         return self.kinds[self.found[name]]

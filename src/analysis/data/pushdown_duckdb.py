@@ -84,15 +84,17 @@ class DuckDB:
     def _expressions(self, columns: Columns) -> tuple[str, str, str, str, str]:
         """(flag, date key, day, quantity, cents) as SQL over one source row."""
         flags, values = [], {}
+        bound = float(columns.max_amount)  # beyond it: implausible, judged in Python
         for name in columns.numbers:
             col, kind = _ident(columns.found[name]), columns.kind(name)
             required = name in schema.SALES_REQUIRED
             if kind == "number":
-                value, unusable = f"CAST({col} AS DOUBLE)", f"NOT isfinite(CAST({col} AS DOUBLE))"
+                value = f"CAST({col} AS DOUBLE)"
+                unusable = f"NOT (isfinite({value}) AND abs({value}) <= {bound})"
             elif kind == "text":
                 value = f"TRY_CAST({col} AS DOUBLE)"
                 plain = f"regexp_full_match({col}, '{_PLAIN_NUMBER}')"
-                unusable = f"NOT ({plain} AND isfinite({value}))"
+                unusable = f"NOT ({plain} AND isfinite({value}) AND abs({value}) <= {bound})"
             else:
                 value, unusable = "NULL::DOUBLE", "true"
             flags.append(unusable if required else f"({col} IS NOT NULL AND {unusable})")

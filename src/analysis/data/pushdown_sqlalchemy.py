@@ -88,8 +88,9 @@ class Warehouse:
                 flags.append(sa.true())  # number text, booleans: Python decides
                 values[name] = sa.null()
                 continue
-            # NaN and infinity: x * 0 is not 0 (NULL stays NULL and is flagged below)
-            unusable = sa.not_(col * 0 == 0)
+            # NaN and infinity: x * 0 is not 0 (NULL stays NULL and is flagged below); beyond
+            # max_amount: implausible
+            unusable = sa.or_(sa.not_(col * 0 == 0), sa.func.abs(col) > columns.max_amount)
             if name in schema.SALES_REQUIRED:
                 flags += [col.is_(None), unusable]
             else:
