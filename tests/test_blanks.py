@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from analysis.core.errors import ConfigError, DataError
-from analysis.data.config import config_from_dict
+from analysis.core.quarters import FiscalCalendar
+from analysis.data import pushdown
+from analysis.data.config import SourceConfig, config_from_dict
 from analysis.data.load import load
 from analysis.data.sources import RawTable
 from analysis.data.validate import clean_sales
@@ -114,3 +116,13 @@ def test_too_many_bad_amounts_names_the_column() -> None:
     assert "row 2, 3: revenue 'x', 'y' is not a number (expected a number" in message
     assert "row 5: revenue '1e308' is implausible (beyond ±1,000,000,000,000)" in message
     assert "The column that sets most aside is revenue (2 rows: not a number); check" in message
+
+
+def test_the_engine_points_to_fill_too(tmp_path: Path) -> None:
+    frame = lines(10, customer=["", "", "", *(f"C{i}" for i in range(7))])
+    frame.to_parquet(tmp_path / "s.parquet")
+    with pytest.raises(DataError) as caught:
+        pushdown.totals(SourceConfig(path=tmp_path / "s.parquet"), FiscalCalendar(), ["channel"])
+    message = str(caught.value)
+    assert "3 of 10 rows (30.0%) cannot be used" in message
+    assert "is customer (3 rows: empty); if a blank customer is normal in this export" in message

@@ -3,6 +3,7 @@ and the row accounting holds whatever mix of duplicates, blanks and wild amounts
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -120,3 +121,31 @@ def test_every_row_is_accounted_for(case: tuple[pd.DataFrame, str, bool]) -> Non
     assert loaded.data["revenue"].sum() == pytest.approx(
         frame.loc[~bad.to_numpy(), "revenue"].astype(float).sum()
     )
+
+
+@pytest.mark.parametrize("kind", ["parquet", "sqlite"])
+def test_the_engine_warns_of_the_same_duplicates(
+    tmp_path: Path, sales_frame: pd.DataFrame, kind: str
+) -> None:
+    frame = pd.concat([sales_frame, sales_frame.iloc[[1, 4, 1]]], ignore_index=True)
+    if kind == "parquet":
+        frame.to_parquet(tmp_path / "s.parquet")
+        sales = {"path": "s.parquet"}
+    else:
+        with sqlite3.connect(tmp_path / "s.sqlite") as con:
+            frame.to_sql("lines", con, index=False)
+        sales = {"url": "sqlite:///s.sqlite", "table": "lines"}
+    config = config_from_dict({"sales": sales}, tmp_path)
+    in_memory, in_engine = load(config, in_engine=False), load(config, in_engine=True)
+    # parquet and SQL rows are records numbered from 1: the copies are records 7, 8, 9
+    expected = [
+        "3 lines are exact duplicates of an earlier line (row 7, 8, 9); a file read twice? "
+        "set duplicates: reject to set them aside"
+    ]
+    assert in_memory.reports[0].warnings == in_engine.reports[0].warnings == expected
+    twice = pd.concat([sales_frame] * 2, ignore_index=True)
+    twice.to_parquet(tmp_path / "twice.parquet")
+    config = config_from_dict({"sales": "twice.parquet"}, tmp_path)
+    (warning,) = load(config, in_engine=True).reports[0].warnings
+    assert warning == load(config, in_engine=False).reports[0].warnings[0]
+    assert "every line appears exactly twice" in warning

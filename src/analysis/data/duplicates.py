@@ -7,6 +7,7 @@ two real sales), or sets the second and later copies aside (``duplicates: reject
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,11 +45,11 @@ def copies(frame: pd.DataFrame, headers: list[str]) -> Copies:
     return Copies(first, np.bincount(groups))
 
 
-def warning(rows: np.ndarray, all_twice: bool) -> str:
-    """What a reader must know about duplicates kept, ``rows`` being the later copies' rows."""
-    shown = ", ".join(map(str, rows[:SHOWN_ROWS])) + (", ..." if len(rows) > SHOWN_ROWS else "")
-    lines = f"{len(rows):,} line{'s are' if len(rows) != 1 else ' is an'} exact duplicate"
-    lines += f"{'s' if len(rows) != 1 else ''} of an earlier line (row {shown})"
+def warning(count: int, rows: Sequence[int], all_twice: bool) -> str:
+    """What a reader must know about ``count`` duplicates kept, ``rows`` the first of them."""
+    shown = ", ".join(map(str, rows[:SHOWN_ROWS])) + (", ..." if count > SHOWN_ROWS else "")
+    lines = f"{count:,} line{'s are' if count != 1 else ' is an'} exact duplicate"
+    lines += f"{'s' if count != 1 else ''} of an earlier line (row {shown})"
     if all_twice:
         return (
             f"{lines}: every line appears exactly twice, so the file was most likely read or "

@@ -37,6 +37,7 @@ from analysis.core.errors import DataError
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.columns import match_sales_columns
 from analysis.data.config import SourceConfig
+from analysis.data.duplicates import warning as duplicate_warning
 from analysis.data.labels import unify
 from analysis.data.parse import clean_text, parse_dates
 from analysis.data.pushdown_columns import Columns, Engine
@@ -44,6 +45,7 @@ from analysis.data.pushdown_duckdb import DuckDB
 from analysis.data.pushdown_sqlalchemy import Warehouse
 from analysis.data.rules import MAX_AMOUNT
 from analysis.data.series import to_cents as line_cents
+from analysis.data.set_aside import advice
 from analysis.data.sources import RawTable
 from analysis.data.validate import LABEL_COLUMNS, LoadReport, clean_sales
 
@@ -156,6 +158,7 @@ def _summed(
         )
         columns = Columns(found, kinds, by, by_day, max_amount)
         groups = engine.sum(columns)
+        copies = engine.copies(columns)
         clean = _judge(groups, columns, calendar)
         looked_at = pd.DataFrame(columns=["__row"])
         if not clean.all():
@@ -185,6 +188,8 @@ def _summed(
             firsts.append(judged.data["date"].min())
             lasts.append(judged.data["date"].max())
     report = LoadReport(source.label, read, used, rejected, notes)
+    if copies.later:
+        report.warnings.append(duplicate_warning(copies.later, copies.rows, copies.all_twice))
     if read - used > max_rejected_share * read:
         raise _too_many(report, sample, max_rejected_share)
     if used == 0:
@@ -279,7 +284,8 @@ def _too_many(report: LoadReport, sample: pd.DataFrame, limit: float) -> DataErr
     share = report.rows_rejected / report.rows_read
     return DataError(
         f"{report.rows_rejected:,} of {report.rows_read:,} rows ({share:.1%}) cannot be used, "
-        f"more than max_rejected_share {limit:.1%} allows ({counts}); first: {shown}",
+        f"more than max_rejected_share {limit:.1%} allows ({counts}); first: {shown}. "
+        + advice(report.rejected),
         source=report.source,
         rows=[int(r) for r in first["row"]],
         expected="usable sales lines",

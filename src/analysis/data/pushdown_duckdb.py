@@ -20,7 +20,8 @@ from analysis.core import schema
 from analysis.core.errors import ConfigError, DataError
 from analysis.data.config import SourceConfig
 from analysis.data.database import DUCKDB_SETTINGS, connect_url, driver_message
-from analysis.data.pushdown_columns import SPACES, Columns
+from analysis.data.duplicates import SHOWN_ROWS
+from analysis.data.pushdown_columns import SPACES, Columns, Copies
 from analysis.data.statements import check_query
 
 _PLAIN_NUMBER = r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"
@@ -80,6 +81,21 @@ class DuckDB:
 
     def count(self) -> int:
         return int(self.con.execute(f"SELECT count(*) FROM {self.relation}").fetchone()[0])
+
+    def copies(self, columns: Columns) -> Copies:
+        keys = ", ".join(_ident(header) for header in columns.headers)
+        sizes = self.con.execute(
+            f"SELECT n, count(*) FROM (SELECT count(*) AS n FROM {self.relation} GROUP BY {keys})"
+            " GROUP BY n"
+        ).fetchall()
+        rows: list[tuple[int]] = []
+        if any(size > 1 for size, _ in sizes):
+            rows = self.con.execute(
+                f"SELECT __row FROM (SELECT __row, row_number() OVER (PARTITION BY {keys} "
+                f"ORDER BY __row) AS copy FROM {self._relation(numbered=True)}) WHERE copy > 1 "
+                f"ORDER BY __row LIMIT {SHOWN_ROWS}"
+            ).fetchall()
+        return Copies.of([(int(n), int(k)) for n, k in sizes], [int(r) for (r,) in rows])
 
     def _expressions(self, columns: Columns) -> tuple[str, str, str, str, str]:
         """(flag, date key, day, quantity, cents) as SQL over one source row."""

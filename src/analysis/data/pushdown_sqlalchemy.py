@@ -20,7 +20,8 @@ from analysis.core import schema
 from analysis.core.errors import ConfigError, DataError
 from analysis.data.config import SourceConfig
 from analysis.data.database import connect_url, create_engine, driver_message, scrub, table_clause
-from analysis.data.pushdown_columns import SPACES, Columns
+from analysis.data.duplicates import SHOWN_ROWS
+from analysis.data.pushdown_columns import SPACES, Columns, Copies
 from analysis.data.statements import check_query
 
 #: Rows read to tell the kind of each column of a SQL database.
@@ -75,6 +76,34 @@ class Warehouse:
                 sa.text(f"SELECT count(*) FROM ({self.query}) src")
             ).scalar_one()
         )
+
+    def copies(self, columns: Columns) -> Copies:
+        assert self.src is not None
+        keys = [self.src.c[header] for header in columns.headers]
+        groups = (
+            sa.select(sa.func.count().label("n")).select_from(self.src).group_by(*keys)
+        ).subquery("groups")
+        sizes = self.connection.execute(
+            sa.select(groups.c.n, sa.func.count()).group_by(groups.c.n)
+        ).fetchall()
+        rows: list[int] = []
+        if any(size > 1 for size, _ in sizes):
+            numbered = sa.select(self.src, sa.func.row_number().over().label("__row")).subquery(
+                "numbered"
+            )
+            copy = sa.func.row_number().over(
+                partition_by=[numbered.c[header] for header in columns.headers],
+                order_by=numbered.c["__row"],
+            )
+            ranked = sa.select(numbered.c["__row"], copy.label("copy")).subquery("ranked")
+            query = (
+                sa.select(ranked.c["__row"])
+                .where(ranked.c.copy > 1)
+                .order_by(ranked.c["__row"])
+                .limit(SHOWN_ROWS)
+            )
+            rows = [int(row) for (row,) in self.connection.execute(query).fetchall()]
+        return Copies.of([(int(n), int(k)) for n, k in sizes], rows)
 
     def _expressions(self, columns: Columns) -> tuple[sa.ColumnElement, ...]:
         """(flag, date key, day, quantity, cents) over one source row."""

@@ -67,17 +67,18 @@ class SetAside:
 
 
 def flag_duplicates(rows: SetAside, raw: RawTable, headers: list[str], duplicates: str) -> None:
-    """Exact duplicate lines among those kept: set aside (``reject``) or kept with a warning."""
+    """Exact duplicate lines: set aside (``reject``, unless set aside already) or kept with a
+    warning (``keep``)."""
     found = copies(raw.frame, list(dict.fromkeys(headers)))
-    later = found.later & rows.kept
-    if not later.any():
-        return
+    later = found.later
     if duplicates == "reject":
+        later &= rows.kept
         of = np.full(len(later), "", dtype=object)
         of[later] = [f"duplicate of row {row}" for row in raw.rows[found.first[later]]]
         rows.flag(later, of, "duplicates", None, DUPLICATE)
-    else:
-        rows.warnings.append(duplicate_warning(raw.rows[later], found.all_twice))
+    elif later.any():
+        copied = raw.rows[later]
+        rows.warnings.append(duplicate_warning(len(copied), copied.tolist(), found.all_twice))
 
 
 def too_many(raw: RawTable, rows: SetAside, rejected: Mapping[str, int], limit: float) -> DataError:
@@ -102,13 +103,13 @@ def too_many(raw: RawTable, rows: SetAside, rejected: Mapping[str, int], limit: 
         f"{total:,} of {n:,} rows ({total / n:.1%}) cannot be used, more than "
         f"max_rejected_share {limit:.1%} allows ({counts}). "
         + "; ".join(details)
-        + f". {_advice(rejected)}",
+        + f". {advice(rejected)}",
         source=raw.label,
     )
     return located(error, raw.rows[~rows.kept])
 
 
-def _advice(rejected: Mapping[str, int]) -> str:
+def advice(rejected: Mapping[str, int]) -> str:
     """What to do about the cause that sets most lines aside."""
     worst, most = max(rejected.items(), key=lambda item: item[1])
     if worst == DUPLICATE:
