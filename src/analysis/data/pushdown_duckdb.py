@@ -84,11 +84,17 @@ class DuckDB:
 
     def copies(self, columns: Columns) -> Copies:
         keys = ", ".join(_ident(header) for header in columns.headers)
-        sizes = self.con.execute(
-            f"SELECT n, count(*) FROM (SELECT count(*) AS n FROM {self.relation} GROUP BY {keys})"
-            " GROUP BY n"
-        ).fetchall()
+        sizes: list[tuple[int, int]] = []
         rows: list[tuple[int]] = []
+        # equal lines hash alike: without two equal hashes there is no duplicate, and grouping
+        # by one hash is faster than by every column; else the columns themselves decide
+        for key in (f"hash({keys})", keys):
+            sizes = self.con.execute(
+                f"SELECT n, count(*) FROM (SELECT count(*) AS n FROM {self.relation} "
+                f"GROUP BY {key}) GROUP BY n"
+            ).fetchall()
+            if all(size == 1 for size, _ in sizes):
+                break
         if any(size > 1 for size, _ in sizes):
             rows = self.con.execute(
                 f"SELECT __row FROM (SELECT __row, row_number() OVER (PARTITION BY {keys} "
