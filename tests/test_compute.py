@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.core.errors import ConfigError, DataError
 from analysis.data import pushdown
@@ -245,3 +247,35 @@ def test_the_engine_never_ignores_compute(tmp_path: Path, monkeypatch: pytest.Mo
     assert pushdown.in_memory(source) in dataset.reports[0].notes
     with pytest.raises(DataError, match=r"because of compute"):
         pushdown.daily(source, dataset.config.calendar, ["channel"])
+
+
+OPERANDS = ["3", "-2", "0", "1,000", "¥2.50", "(4)", "", "x", "0.0"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(OPERANDS), st.sampled_from(OPERANDS)), min_size=1))
+def test_computed_lines_are_accounted_for(pairs: list[tuple[str, str]]) -> None:
+    """Every line is computed exactly as the expression says, or set aside with its reason."""
+    n = len(pairs)
+    frame = pd.DataFrame(
+        dict(
+            {name: [values[0]] * n for name, values in RETAIL.items()},
+            A=[a for a, _ in pairs],
+            B=[b for _, b in pairs],
+        )
+    )
+    compute = {**COMPUTE, "revenue": "A / B - -A"}
+    loaded = clean_sales(raw(frame), MAPPING, 1.0, compute=expressions(compute))
+    report = loaded.report
+    assert report.rows_read == n == report.rows_used + report.rows_rejected
+    value = {"3": 3.0, "-2": -2.0, "0": 0.0, "1,000": 1000.0, "¥2.50": 2.5, "(4)": -4.0, "0.0": 0.0}
+    expected, reasons = [], []
+    for a, b in pairs:
+        if a not in value or b not in value:
+            reasons.append("revenue: not a number (computed from A / B - -A)")
+        elif value[b] == 0:
+            reasons.append("revenue: division by zero (computed from A / B - -A)")
+        else:
+            expected.append(float(np.round(value[a] / value[b] + value[a], 2)))
+    assert loaded.rejected["reason"].tolist() == reasons
+    assert loaded.data["revenue"].tolist() == expected
