@@ -169,3 +169,17 @@ def test_lines_summed_in_the_engine_are_unified_too(tmp_path: Path) -> None:
     assert pushed.totals["channel"].tolist() == ["OEM", "Retail"]
     assert pushed.totals["lines"].tolist() == [4, 1]
     assert pushed.report.warnings == ["channel: 'oem' (1 line), 'ＯＥＭ' (1 line) read as 'OEM'"]
+
+
+def test_the_engine_counts_spellings_as_the_loader_does(tmp_path: Path) -> None:
+    """Lines judged in Python (here: revenue with a thousands separator) keep their spelling
+    until the look-alikes are counted over every line."""
+    table = sales_table(["oem", "oem", "OEM", "OEM", "OEM", "OEM"]).frame
+    table["revenue"] = ["1,000", "1,000", "1,000", "10", "10", "10"]
+    table.to_parquet(tmp_path / "s.parquet")
+    source = SourceConfig(path=tmp_path / "s.parquet")
+    pushed = pushdown.totals(source, FiscalCalendar(), ["channel"])
+    loaded = clean_sales(RawTable(table, np.arange(1, 7), "s.parquet"), {})
+    assert pushed.report.warnings == loaded.report.warnings
+    assert loaded.report.warnings == ["channel: 'oem' (2 lines) read as 'OEM'"]
+    assert pushed.totals["cents"].tolist() == [303000]

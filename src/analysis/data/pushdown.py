@@ -179,7 +179,7 @@ def _summed(
             looked_at["__row"].to_numpy(dtype="int64"),
             source.label,
         )
-        judged = clean_sales(raw, source.columns, 1.0, max_amount=max_amount)
+        judged = clean_sales(raw, source.columns, 1.0, max_amount=max_amount, unify_labels=False)
         used += judged.report.rows_used
         rejected = judged.report.rejected
         sample = judged.rejected.head(REJECTED_SAMPLE)

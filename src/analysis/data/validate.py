@@ -107,13 +107,14 @@ def clean_sales(
     fill: Mapping[str, str] | None = None,
     duplicates: str = "keep",
     max_amount: float = MAX_AMOUNT,
+    unify_labels: bool = True,
 ) -> Loaded:
     """Typed sales lines; unusable rows are set aside unless there are too many of them.
 
     ``compute`` derives columns (:mod:`analysis.data.compute`), ``fill`` gives blank text cells
     a value, ``duplicates`` keeps (with a warning) or sets aside exact duplicate lines, and
     amounts beyond ±``max_amount`` are set aside; look-alike labels are unified
-    (:mod:`analysis.data.labels`).
+    (:mod:`analysis.data.labels`) unless the caller unifies them over more lines than these.
     """
     compute, fill = dict(compute or {}), {k: v.strip() for k, v in (fill or {}).items()}
     reads = resolve(compute, raw)
@@ -152,7 +153,7 @@ def clean_sales(
     if n - keep.sum() > max_rejected_share * n:
         raise too_many(raw, sales, report.rejected, max_rejected_share)
     table = pd.DataFrame(data).loc[keep].reset_index(drop=True)
-    for name in LABEL_COLUMNS:
+    for name in LABEL_COLUMNS if unify_labels else ():
         if name in table:
             table[name], warning = unify(table[name], name)
             if warning is not None:
