@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from analysis.core.errors import ConfigError, shown
@@ -162,12 +163,12 @@ class _Parser:
             node = self.binary(node, self.unary, depth)
         return node
 
-    def binary(self, left: Node, operand: object, depth: int) -> Node:
+    def binary(self, left: Node, operand: Callable[[int], Node], depth: int) -> Node:
         op = self.tokens[self.at][1]
         self.numeric(left, self.at)
         self.at += 1
         start = self.at
-        right = operand(depth)  # type: ignore[operator]
+        right = operand(depth)
         self.numeric(right, start)
         return Binary(op, left, right)
 
