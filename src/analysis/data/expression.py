@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 
 from analysis.core.errors import ConfigError, shown
 
@@ -125,7 +126,7 @@ class _Parser:
             at = match.end()
         self.at = 0
 
-    def _unreadable(self, at: int) -> None:
+    def _unreadable(self, at: int) -> NoReturn:
         char = self.text[at]
         if char in "\"'":
             problem = f"the quote {char} is never closed"
@@ -138,7 +139,7 @@ class _Parser:
             problem = f"{char!r} is not part of an expression (numbers, columns, + - * / ( ))"
         raise ConfigError(f"{shown(self.text)} at position {at + 1}: {problem}")
 
-    def fail(self, problem: str) -> None:
+    def fail(self, problem: str) -> NoReturn:
         if self.at < len(self.tokens):
             _, token, position = self.tokens[self.at]
             where = f"at position {position} ({shown(token)})"
