@@ -9,7 +9,7 @@ its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from analysis.core import schema
 from analysis.core.errors import DataError
@@ -54,10 +54,14 @@ _NOT_HEADER = re.compile(r"[\x00-\x1f\x7f:\\<>{}=@\"]")
 
 
 def match_sales_columns(
-    raw: RawTable, columns: Mapping[str, str]
+    raw: RawTable,
+    columns: Mapping[str, str],
+    computed: Collection[str] = (),
+    read: Collection[str] = (),
 ) -> tuple[dict[str, str], list[str]]:
-    """Canonical sales column -> source header (mapping, canonical names, aliases) and notes."""
-    return match_columns(raw, columns, SALES_COLUMNS, schema.SALES_REQUIRED)
+    """Canonical sales column -> source header (mapping, canonical names, aliases) and notes;
+    ``computed`` columns (``compute:``) are not looked for, the headers they ``read`` are used."""
+    return match_columns(raw, columns, SALES_COLUMNS, schema.SALES_REQUIRED, computed, read)
 
 
 def target_dimensions(raw: RawTable, columns: Mapping[str, str]) -> list[str]:
@@ -71,6 +75,8 @@ def match_columns(
     columns: Mapping[str, str],
     allowed: tuple[str, ...],
     required: tuple[str, ...],
+    computed: Collection[str] = (),
+    read: Collection[str] = (),
 ) -> tuple[dict[str, str], list[str]]:
     """Canonical name -> source header: explicit mapping, then canonical names, then aliases."""
     check_columns(columns, allowed, "columns")
@@ -89,7 +95,7 @@ def match_columns(
     found: dict[str, str] = {}
     unknown = []
     for name, header in columns.items():
-        match = _find_header(header, headers)
+        match = find_header(header, headers)
         if match is None:
             unknown.append(f"{name}: {header!r}")
         else:
@@ -104,7 +110,8 @@ def match_columns(
     candidates: dict[str, list[str]] = {}
     for header in headers:
         name = _canonical(header, allowed)
-        if name is not None and name not in found and header not in found.values():
+        taken = name in found or name in computed
+        if name is not None and not taken and header not in found.values():
             candidates.setdefault(name, []).append(header)
     for name, matches in candidates.items():
         if len(matches) > 1:
@@ -114,7 +121,7 @@ def match_columns(
                 expected=f"one of them mapped in the config (columns: {name}: <header>)",
             )
         found[name] = matches[0]
-    missing = [name for name in required if name not in found]
+    missing = [name for name in required if name not in found and name not in computed]
     if missing:
         looked = "; ".join(f"{name} (looked for {_looked_for(name)})" for name in missing)
         raise DataError(
@@ -125,7 +132,7 @@ def match_columns(
         )
     if raw.frame.empty:
         raise DataError("no rows", source=label, expected="at least one row below the header")
-    used = set(found.values())
+    used = set(found.values()) | set(read)
     ignored = [header for header in headers if header not in used]
     notes = list(raw.notes)
     if ignored:
@@ -150,7 +157,7 @@ def _looks_like_header(header: str) -> bool:
     return len(header) <= 2 * HEADER_CHARS and not _NOT_HEADER.search(header)
 
 
-def _find_header(header: str, headers: list[str]) -> str | None:
+def find_header(header: str, headers: list[str]) -> str | None:
     if header in headers:
         return header
     loose = [candidate for candidate in headers if _normal(candidate) == _normal(header)]

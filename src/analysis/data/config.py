@@ -21,6 +21,8 @@ from analysis.core import schema
 from analysis.core.bundled import sample_dir
 from analysis.core.errors import ConfigError, shown
 from analysis.core.quarters import FiscalCalendar
+from analysis.data.expression import Expression
+from analysis.data.rules import AMOUNT_CAP, MAX_AMOUNT, check_compute, check_fill
 from analysis.data.series import DEFAULT_LEVELS
 from analysis.data.statements import check_query
 from analysis.data.urls import MEMORY_DUCKDB, check_url, display_url, query_backend, relative
@@ -38,7 +40,11 @@ TARGETS_COLUMNS: tuple[str, ...] = (
 #: The dimensions of the forecast's hierarchy: no two of them may be read from one column.
 _HIERARCHY = tuple(dict.fromkeys(name for level in DEFAULT_LEVELS for name in level))
 _GLOB_CHARS = re.compile(r"[*?\[]")
-_SOURCE_KEYS = ("path", "url", "query", "table", "sheet", "encoding", "columns")
+_SOURCE_KEYS = (
+    "path", "url", "query", "table", "sheet", "encoding", "columns", "compute", "fill", "duplicates"
+)  # fmt: skip
+#: Keys that shape sales lines: refused on targets, which are hand-made and checked strictly.
+_SALES_ONLY = ("compute", "fill", "duplicates")
 _TOP_KEYS = (
     "sales",
     "targets",
@@ -47,6 +53,7 @@ _TOP_KEYS = (
     "company",
     "data_through",
     "max_rejected_share",
+    "max_amount",
     "cluster",
     "target_quarters",
 )
@@ -77,6 +84,12 @@ class SourceConfig:
     encoding: str | None = None
     columns: Mapping[str, str] = field(default_factory=dict, hash=False)
     base_dir: Path | None = None
+    #: Sales columns derived from the source's columns (``revenue: "Quantity * UnitPrice"``).
+    compute: Mapping[str, Expression] = field(default_factory=dict, hash=False)
+    #: The value a blank cell of a text column is given (``customer: "(no customer id)"``).
+    fill: Mapping[str, str] = field(default_factory=dict, hash=False)
+    #: Exact duplicate lines: ``keep`` (counted, with a warning) or ``reject`` (set aside).
+    duplicates: str = "keep"
 
     def __post_init__(self) -> None:
         if self.path is not None:
@@ -85,6 +98,8 @@ class SourceConfig:
                 path = Path(self.base_dir) / path
             object.__setattr__(self, "path", path)
         object.__setattr__(self, "columns", dict(self.columns))
+        object.__setattr__(self, "fill", dict(self.fill))
+        object.__setattr__(self, "compute", check_compute(self.compute, self.columns))
         self._check()
 
     def _check(self) -> None:
@@ -110,6 +125,9 @@ class SourceConfig:
                 raise ConfigError(f"encoding: unknown encoding {shown(self.encoding)}") from None
         if self.url is not None:
             check_url(self.url)
+        check_fill(self.fill)
+        if self.duplicates not in ("keep", "reject"):
+            raise ConfigError(f"duplicates: expected keep or reject, got {shown(self.duplicates)}")
         backend = query_backend(self.url)
         if self.query is not None and backend is not None:
             check_query(self.query, backend)  # else once the url is expanded, before it runs
@@ -157,6 +175,7 @@ class RunConfig:
     company: str = ""
     data_through: date | None = None
     max_rejected_share: float = 0.01
+    max_amount: float = MAX_AMOUNT
     cluster: str | None = None  # a Dask scheduler's address: forecasts are fitted there
     target_quarters: str | None = None  # fiscal | calendar: how to read 2019Q1 in a fiscal year
     source_file: Path | None = None
@@ -182,6 +201,11 @@ class RunConfig:
             raise ConfigError(
                 "max_rejected_share: expected a share between 0 and 1 (0.01 = 1%), "
                 f"got {shown(self.max_rejected_share)}"
+            )
+        if not 0 < self.max_amount <= AMOUNT_CAP:
+            raise ConfigError(
+                f"max_amount: expected a positive amount of at most {AMOUNT_CAP:,.0f}, "
+                f"got {shown(self.max_amount)}"
             )
 
     @property
@@ -225,10 +249,9 @@ def config_from_dict(data: Mapping[str, Any], base_dir: Path) -> RunConfig:
             options[key] = _typed(data[key], str, key, "text")
     if data.get("data_through") is not None:
         options["data_through"] = _date(data["data_through"], "data_through")
-    if "max_rejected_share" in data:
-        options["max_rejected_share"] = float(
-            _typed(data["max_rejected_share"], (int, float), "max_rejected_share", "a number")
-        )
+    for key in ("max_rejected_share", "max_amount"):
+        if key in data:
+            options[key] = float(_typed(data[key], (int, float), key, "a number"))
     return RunConfig(**options)
 
 
@@ -291,6 +314,9 @@ def _source(value: Any, key: str, base_dir: Path, allowed: tuple[str, ...]) -> S
             f"{key}: expected a mapping with path (or url/query/table), got {type(value).__name__}"
         )
     _reject_unknown(value, _SOURCE_KEYS, f"{key}.")
+    for name in _SALES_ONLY:
+        if key != "sales" and value.get(name) is not None:
+            raise ConfigError(f"{key}.{name}: applies to the sales lines only")
     options: dict[str, Any] = {}
     for name in ("path", "url", "query", "table", "encoding"):
         if value.get(name) is not None:
@@ -303,6 +329,14 @@ def _source(value: Any, key: str, base_dir: Path, allowed: tuple[str, ...]) -> S
     if value.get("columns") is not None:
         check_columns(value["columns"], allowed, f"{key}.columns")
         options["columns"] = {name: header.strip() for name, header in value["columns"].items()}
+    for name in ("compute", "fill"):
+        if value.get(name) is not None:
+            if not isinstance(value[name], Mapping):
+                raise ConfigError(f"{key}.{name}: expected a mapping such as `customer: ...`")
+            options[name] = value[name]
+    if value.get("duplicates") is not None:
+        duplicates = _typed(value["duplicates"], str, f"{key}.duplicates", "keep or reject")
+        options["duplicates"] = duplicates
     try:
         return SourceConfig(**options, base_dir=base_dir)
     except ConfigError as err:

@@ -70,10 +70,13 @@ def load(
     if not isinstance(config, RunConfig):
         config = load_config(config)
     targets_raw = read_table(config.targets) if config.targets is not None else None
+    held = None  # why a large source is loaded line by line all the same
     if in_engine is None:
-        in_engine = pushdown.supports(config.sales) and (
+        large = config.sales.kind in ("parquet", "sql") and (
             pushdown.count(config.sales) > LINES_IN_MEMORY
         )
+        held = pushdown.in_memory(config.sales) if large else None
+        in_engine = large and held is None
     if in_engine:
         dims = list(REPORT_DIMENSIONS)
         if targets_raw is not None:
@@ -81,7 +84,7 @@ def load(
                 d for d in target_dimensions(targets_raw, config.targets.columns) if d not in dims
             ]
         pushed = pushdown.daily(
-            config.sales, config.calendar, dims, config.max_rejected_share,
+            config.sales, config.calendar, dims, config.max_rejected_share, config.max_amount,
             data_through=config.data_through, today=today,
         )  # fmt: skip
         pushed.report.notes.append("summed per day in the database engine")
@@ -89,7 +92,18 @@ def load(
         _check_usable(sales, config)
     else:
         raw = read_table(config.sales)
-        sales = clean_sales(raw, config.sales.columns, config.max_rejected_share)
+        source = config.sales
+        sales = clean_sales(
+            raw,
+            source.columns,
+            config.max_rejected_share,
+            compute=source.compute,
+            fill=source.fill,
+            duplicates=source.duplicates,
+            max_amount=config.max_amount,
+        )
+        if held is not None:  # a large Parquet or SQL source shaped by compute/fill/duplicates
+            sales.report.notes.append(held)
         _check_usable(sales, config)
         why = stray_reasons(sales.data["date"], None, config.data_through, today)
         sales = set_aside(raw, sales, why)
@@ -103,7 +117,11 @@ def load(
     loaded = [sales]
     if config.targets is not None and targets_raw is not None:
         columns, reading = config.targets.columns, config.target_quarters
-        loaded.append(clean_targets(targets_raw, columns, config.calendar, sales.data, reading))
+        loaded.append(
+            clean_targets(
+                targets_raw, columns, config.calendar, sales.data, reading, config.max_amount
+            )
+        )
     rejected: dict[str, pd.DataFrame] = {}
     for part, role in zip(loaded, ("sales", "targets"), strict=False):
         key = part.report.source

@@ -43,14 +43,18 @@ from analysis.core.errors import DataError
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.columns import match_sales_columns
 from analysis.data.config import SourceConfig
+from analysis.data.duplicates import warning as duplicate_warning
+from analysis.data.labels import unify
 from analysis.data.parse import clean_text, parse_dates
 from analysis.data.pushdown_columns import Columns, Engine
 from analysis.data.pushdown_duckdb import DuckDB
 from analysis.data.pushdown_sqlalchemy import Warehouse
+from analysis.data.rules import MAX_AMOUNT
 from analysis.data.series import EXACT, exact_sums
+from analysis.data.set_aside import advice
 from analysis.data.sources import RawTable
 from analysis.data.strays import is_stray, stray_reasons
-from analysis.data.validate import Loaded, LoadReport, clean_sales, set_aside
+from analysis.data.validate import LABEL_COLUMNS, Loaded, LoadReport, clean_sales, set_aside
 
 #: Lines set aside that are kept (with their source values) to show the user.
 REJECTED_SAMPLE = 1000
@@ -72,8 +76,23 @@ class Pushed:
 
 
 def supports(source: SourceConfig) -> bool:
-    """Parquet files and SQL sources are summed in their engine; CSV and Excel are not."""
-    return source.kind in ("parquet", "sql")
+    """Parquet files and SQL sources are summed in their engine; CSV and Excel are not, nor
+    sources whose lines are shaped by ``compute:``, ``fill:`` or ``duplicates: reject``
+    (:func:`in_memory`)."""
+    return source.kind in ("parquet", "sql") and in_memory(source) is None
+
+
+def in_memory(source: SourceConfig) -> str | None:
+    """Why the lines of a Parquet or SQL source are loaded in memory rather than summed in its
+    engine: derived columns, filled blanks and duplicates set aside are judged line by line, by
+    the loader's one copy of those rules (the engines render none of them)."""
+    if source.kind not in ("parquet", "sql"):
+        return None
+    keys = [key for key in ("compute", "fill") if getattr(source, key)]
+    keys += ["duplicates: reject"] if source.duplicates == "reject" else []
+    if not keys:
+        return None
+    return f"loaded line by line in memory, not summed in the engine, because of {', '.join(keys)}"
 
 
 def count(source: SourceConfig) -> int:
@@ -87,11 +106,12 @@ def totals(
     calendar: FiscalCalendar,
     by: Sequence[str] = (),
     max_rejected_share: float = 0.01,
+    max_amount: float = MAX_AMOUNT,
 ) -> Pushed:
     """Lines of ``source`` summed per quarter and ``by`` in its engine (see the module doc).
     Summed per month, the lines' days are not known here: stray dates are judged by
     :func:`daily`, which :func:`analysis.data.load.load` uses."""
-    pushed = _summed(source, calendar, list(by), False, max_rejected_share)
+    pushed = _summed(source, calendar, list(by), False, max_rejected_share, max_amount)
     pushed.totals = exact_sums(pushed.totals[[*by, "period", *_SUMS]], [*by, "period"])
     return pushed
 
@@ -101,6 +121,7 @@ def daily(
     calendar: FiscalCalendar,
     by: Sequence[str],
     max_rejected_share: float = 0.01,
+    max_amount: float = MAX_AMOUNT,
     *,
     data_through: date | None = None,
     today: date | None = None,
@@ -110,7 +131,9 @@ def daily(
     themselves (sums per group, returns told apart), in a fraction of their number and memory.
     Lines with a stray date (after ``data_through``, after ``today``, far from the others) are
     set aside as :func:`analysis.data.load.load` sets them aside."""
-    pushed = _summed(source, calendar, list(by), True, max_rejected_share, data_through, today)
+    pushed = _summed(
+        source, calendar, list(by), True, max_rejected_share, max_amount, data_through, today
+    )
     summed = exact_sums(pushed.totals[["day", *by, "kind", *_SUMS]], ["day", *by, "kind"])
     pushed.totals = pd.DataFrame(
         {
@@ -130,6 +153,7 @@ def _summed(
     by: list[str],
     by_day: bool,
     max_rejected_share: float,
+    max_amount: float = MAX_AMOUNT,
     data_through: date | None = None,
     today: date | None = None,
 ) -> Pushed:
@@ -138,21 +162,21 @@ def _summed(
     Summed by day, lines with a stray date (:mod:`analysis.data.strays`) are fetched and set
     aside as the pandas path sets them aside."""
     if not supports(source):
-        raise DataError(
-            "summing in the engine needs Parquet files or a SQL source", source=source.label
-        )
+        why = in_memory(source) or "summing in the engine needs Parquet files or a SQL source"
+        raise DataError(why, source=source.label)
     with _engine(source) as (engine, probe, kinds):
         found, notes = match_sales_columns(
             RawTable(probe, np.arange(1, len(probe) + 1), source.label), source.columns
         )
-        columns = Columns(found, kinds, by, by_day)
+        columns = Columns(found, kinds, by, by_day, max_amount)
         groups = engine.sum(columns)
+        copies = engine.copies(columns)
         clean = _judge(groups, columns, calendar)
         judged = []
         if not clean.all():
             looked_at = engine.look(columns, _bad_values(groups.loc[~clean], columns))
             expected = int(groups.loc[~clean, "lines"].sum())
-            judged.append(_judged(looked_at, expected, source))
+            judged.append(_judged(looked_at, expected, source, max_amount))
         if by_day:
             judged, stray, reasons = _strays(groups, clean, judged, data_through, today)
             if stray.any():
@@ -161,7 +185,7 @@ def _summed(
                 seen = np.concatenate([part[0].rows for part in judged] + [np.array([], int)])
                 fetched = fetched.loc[~fetched["__row"].isin(seen)]
                 expected = int(groups.loc[stray, "lines"].sum())
-                part = _judged(fetched, expected, source)
+                part = _judged(fetched, expected, source, max_amount)
                 why = part[1].data["date"].dt.normalize().map(reasons).fillna("").to_numpy()
                 judged.append((part[0], set_aside(part[0], part[1], why)))
                 clean &= ~stray
@@ -187,6 +211,8 @@ def _summed(
     sample = pd.concat([s for s in samples if len(s)] or samples[:1], ignore_index=True)
     sample = sample.sort_values("row", kind="stable").head(REJECTED_SAMPLE)
     report = LoadReport(source.label, read, used, rejected, notes + extra)
+    if copies.later:
+        report.warnings.append(duplicate_warning(copies.later, copies.rows, copies.all_twice))
     if read - used - _stray_count(rejected) > max_rejected_share * read:
         raise _too_many(report, sample, max_rejected_share)
     if used == 0 and not _stray_count(rejected):  # every line a stray: load() says why
@@ -203,13 +229,16 @@ def _summed(
         {"cents": "int64", "micro": "int64", "quantity": "float64", "lines": "int64"}
     )
     summed["cents"], summed["micro"] = normalised(summed["cents"], summed["micro"])
+    for name in [name for name in LABEL_COLUMNS if name in by]:  # as the lines would be
+        summed[name], warning = unify(summed[name], name, summed["lines"])
+        report.warnings += [warning] if warning is not None else []
     first = min((pd.Timestamp(t).normalize() for t in firsts if pd.notna(t)), default=pd.NaT)
     last = max((pd.Timestamp(t).normalize() for t in lasts if pd.notna(t)), default=pd.NaT)
     return Pushed(summed, first, last, report, sample.reset_index(drop=True))
 
 
 def _judged(
-    looked_at: pd.DataFrame, expected: int, source: SourceConfig
+    looked_at: pd.DataFrame, expected: int, source: SourceConfig, max_amount: float
 ) -> tuple[RawTable, Loaded]:
     """Fetched lines judged by the pandas path's own code (``__row``: their row numbers)."""
     if len(looked_at) != expected:  # the fetch must be exactly the groups set apart
@@ -219,7 +248,7 @@ def _judged(
         looked_at["__row"].to_numpy(dtype="int64"),
         source.label,
     )
-    return raw, clean_sales(raw, source.columns, max_rejected_share=1.0)
+    return raw, clean_sales(raw, source.columns, 1.0, max_amount=max_amount, unify_labels=False)
 
 
 def _strays(
@@ -342,7 +371,8 @@ def _too_many(report: LoadReport, sample: pd.DataFrame, limit: float) -> DataErr
     share = report.rows_rejected / report.rows_read
     return DataError(
         f"{report.rows_rejected:,} of {report.rows_read:,} rows ({share:.1%}) cannot be used, "
-        f"more than max_rejected_share {limit:.1%} allows ({counts}); first: {shown}",
+        f"more than max_rejected_share {limit:.1%} allows ({counts}); first: {shown}. "
+        + advice(report.rejected),
         source=report.source,
         rows=[int(r) for r in first["row"]],
         expected="usable sales lines",

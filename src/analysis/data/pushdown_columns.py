@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.core import schema
 from analysis.data.config import SALES_COLUMNS
+from analysis.data.rules import MAX_AMOUNT
 
 #: What ``str.isspace`` calls whitespace: required text starting with one is looked at in Python.
 SPACES = (
@@ -39,6 +40,7 @@ class Columns:
     kinds: dict[str, str]  # source header -> kind
     by: list[str]
     daily: bool = False  # groups by day instead of month
+    max_amount: float = MAX_AMOUNT  # beyond it a line is implausible: judged in Python
 
     def kind(self, name: str) -> str:
         return self.kinds[self.found[name]]
@@ -54,14 +56,38 @@ class Columns:
         ]  # fmt: skip
 
     @property
+    def headers(self) -> list[str]:
+        """The source columns read: lines equal in all of them are duplicates."""
+        return list(dict.fromkeys(self.found.values()))
+
+    @property
     def numbers(self) -> list[str]:
         return [n for n in ("quantity", "revenue", "unit_price") if n in self.found]
 
 
+@dataclass(frozen=True)
+class Copies:
+    """Exact duplicate lines as an engine counts them: second and later copies, whether every
+    line appears exactly twice, and the row numbers of the first few later copies."""
+
+    later: int
+    all_twice: bool
+    rows: list[int]
+
+    @classmethod
+    def of(cls, sizes: list[tuple[int, int]], rows: list[int]) -> Copies:
+        """From (copies of a line, how many lines have that many) pairs."""
+        later = sum((size - 1) * lines for size, lines in sizes)
+        return cls(later, later > 0 and all(size == 2 for size, _ in sizes), rows)
+
+
 class Engine(Protocol):
-    """An engine: counts the lines, sums them per group, fetches the lines of some groups."""
+    """An engine: counts the lines, sums them per group, fetches the lines of some groups,
+    finds exact duplicate lines."""
 
     def count(self) -> int: ...
+
+    def copies(self, columns: Columns) -> Copies: ...
 
     def sum(self, columns: Columns) -> pd.DataFrame: ...
 

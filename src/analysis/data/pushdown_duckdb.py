@@ -21,7 +21,8 @@ from analysis.core.cents import MOST_DECIMALS
 from analysis.core.errors import ConfigError, DataError
 from analysis.data.config import SourceConfig
 from analysis.data.database import DUCKDB_SETTINGS, connect_url, driver_message
-from analysis.data.pushdown_columns import SPACES, SUMMED_BELOW, Columns
+from analysis.data.duplicates import SHOWN_ROWS
+from analysis.data.pushdown_columns import SPACES, SUMMED_BELOW, Columns, Copies
 from analysis.data.statements import check_query
 
 _PLAIN_NUMBER = r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?"
@@ -82,19 +83,42 @@ class DuckDB:
     def count(self) -> int:
         return int(self.con.execute(f"SELECT count(*) FROM {self.relation}").fetchone()[0])
 
+    def copies(self, columns: Columns) -> Copies:
+        keys = ", ".join(_ident(header) for header in columns.headers)
+        sizes: list[tuple[int, int]] = []
+        rows: list[tuple[int]] = []
+        # equal lines hash alike: without two equal hashes there is no duplicate, and grouping
+        # by one hash is faster than by every column; else the columns themselves decide
+        for key in (f"hash({keys})", keys):
+            sizes = self.con.execute(
+                f"SELECT n, count(*) FROM (SELECT count(*) AS n FROM {self.relation} "
+                f"GROUP BY {key}) GROUP BY n"
+            ).fetchall()
+            if all(size == 1 for size, _ in sizes):
+                break
+        if any(size > 1 for size, _ in sizes):
+            rows = self.con.execute(
+                f"SELECT __row FROM (SELECT __row, row_number() OVER (PARTITION BY {keys} "
+                f"ORDER BY __row) AS copy FROM {self._relation(numbered=True)}) WHERE copy > 1 "
+                f"ORDER BY __row LIMIT {SHOWN_ROWS}"
+            ).fetchall()
+        return Copies.of([(int(n), int(k)) for n, k in sizes], [int(r) for (r,) in rows])
+
     def _expressions(self, columns: Columns) -> tuple[str, str, str, str, str, str]:
         """(flag, date key, day, quantity, revenue, revenue in 10^-6) as SQL over one source
         row."""
         flags, values = [], {}
+        bound = float(columns.max_amount)  # beyond it: implausible, judged in Python
         for name in columns.numbers:
             col, kind = _ident(columns.found[name]), columns.kind(name)
             required = name in schema.SALES_REQUIRED
             if kind == "number":
-                value, unusable = f"CAST({col} AS DOUBLE)", f"NOT isfinite(CAST({col} AS DOUBLE))"
+                value = f"CAST({col} AS DOUBLE)"
+                unusable = f"NOT (isfinite({value}) AND abs({value}) <= {bound})"
             elif kind == "text":
                 value = f"TRY_CAST({col} AS DOUBLE)"
                 plain = f"regexp_full_match({col}, '{_PLAIN_NUMBER}')"
-                unusable = f"NOT ({plain} AND isfinite({value}))"
+                unusable = f"NOT ({plain} AND isfinite({value}) AND abs({value}) <= {bound})"
             else:
                 value, unusable = "NULL::DOUBLE", "true"
             flags.append(unusable if required else f"({col} IS NOT NULL AND {unusable})")

@@ -22,7 +22,8 @@ from analysis.core.cents import MICRO, MOST_DECIMALS
 from analysis.core.errors import ConfigError, DataError
 from analysis.data.config import SourceConfig
 from analysis.data.database import connect_url, create_engine, driver_message, scrub, table_clause
-from analysis.data.pushdown_columns import SPACES, SUMMED_BELOW, Columns
+from analysis.data.duplicates import SHOWN_ROWS
+from analysis.data.pushdown_columns import SPACES, SUMMED_BELOW, Columns, Copies
 from analysis.data.statements import check_query
 
 #: Rows read to tell the kind of each column of a SQL database.
@@ -78,6 +79,34 @@ class Warehouse:
             ).scalar_one()
         )
 
+    def copies(self, columns: Columns) -> Copies:
+        assert self.src is not None
+        keys = [self.src.c[header] for header in columns.headers]
+        groups = (
+            sa.select(sa.func.count().label("n")).select_from(self.src).group_by(*keys)
+        ).subquery("groups")
+        sizes = self.connection.execute(
+            sa.select(groups.c.n, sa.func.count()).group_by(groups.c.n)
+        ).fetchall()
+        rows: list[int] = []
+        if any(size > 1 for size, _ in sizes):
+            numbered = sa.select(self.src, sa.func.row_number().over().label("__row")).subquery(
+                "numbered"
+            )
+            copy = sa.func.row_number().over(
+                partition_by=[numbered.c[header] for header in columns.headers],
+                order_by=numbered.c["__row"],
+            )
+            ranked = sa.select(numbered.c["__row"], copy.label("copy")).subquery("ranked")
+            query = (
+                sa.select(ranked.c["__row"])
+                .where(ranked.c.copy > 1)
+                .order_by(ranked.c["__row"])
+                .limit(SHOWN_ROWS)
+            )
+            rows = [int(row) for (row,) in self.connection.execute(query).fetchall()]
+        return Copies.of([(int(n), int(k)) for n, k in sizes], rows)
+
     def _expressions(self, columns: Columns) -> tuple[sa.ColumnElement, ...]:
         """(flag, date key, day, quantity, revenue, revenue in 10^-6) over one source row."""
         assert self.src is not None
@@ -90,8 +119,9 @@ class Warehouse:
                 flags.append(sa.true())  # number text, booleans: Python decides
                 values[name] = sa.null()
                 continue
-            # NaN and infinity: x * 0 is not 0 (NULL stays NULL and is flagged below)
-            unusable = sa.not_(col * 0 == 0)
+            # NaN and infinity: x * 0 is not 0 (NULL stays NULL and is flagged below); beyond
+            # max_amount: implausible
+            unusable = sa.or_(sa.not_(col * 0 == 0), sa.func.abs(col) > columns.max_amount)
             if name in schema.SALES_REQUIRED:
                 flags += [col.is_(None), unusable]
             else:
@@ -143,10 +173,13 @@ class Warehouse:
             sa.func.max(sa.case((usable, rows.c.day))).label("last"),
         ).group_by(rows.c.f, rows.c.d, *(rows.c[n] for n in columns.by), kind)  # fmt: skip
         result = self.connection.execute(query)
-        groups = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        keys, fetched = list(result.keys()), result.fetchall()
+        groups = pd.DataFrame(fetched, columns=keys)
         groups["f"] = groups["f"].astype(bool)
-        for name in ("cents", "micro"):  # NUMERIC sums as Python ints: exact
-            groups[name] = [0 if v is None else int(v) for v in groups[name]]
+        for name in ("cents", "micro"):  # NUMERIC sums as Python ints, taken before pandas
+            at = keys.index(name)  # would make a column with a NULL float
+            sums = [0 if row[at] is None else int(row[at]) for row in fetched]
+            groups[name] = np.array(sums, dtype="int64")
         for name in ("quantity", "lines"):
             groups[name] = pd.to_numeric(groups[name]).fillna(0)
         return groups

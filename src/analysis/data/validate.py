@@ -10,7 +10,6 @@ Header matching lives in :mod:`analysis.data.columns`, the reading of dates, num
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -19,22 +18,27 @@ import numpy as np
 import pandas as pd
 
 from analysis.core import schema
-from analysis.core.cents import amount_notes
+from analysis.core.cents import MOST_DECIMALS, amount_notes
 from analysis.core.errors import DataError
 from analysis.core.errors import shown as quoted
 from analysis.core.quarters import FiscalCalendar
+from analysis.data.amounts import beyond, implausible
 from analysis.data.columns import match_columns, match_sales_columns
+from analysis.data.compute import PROBLEMS, evaluate, resolve
 from analysis.data.config import SALES_COLUMNS, TARGETS_COLUMNS
+from analysis.data.expression import Expression
+from analysis.data.labels import check_known, known_labels, match_known, unify
 from analysis.data.parse import clean_text, nonblank, parse_dates, parse_numbers
 from analysis.data.quarter_labels import quarter_labels
+from analysis.data.rules import MAX_AMOUNT, NUMBER_COLUMNS
+from analysis.data.set_aside import EXPECTED as _EXPECTED
+from analysis.data.set_aside import SetAside, flag_duplicates, too_many
+from analysis.data.set_aside import located as _located
+from analysis.data.set_aside import values_shown as _values
 from analysis.data.sources import RawTable, blank
 
-_NUMERIC = ("quantity", "revenue", "unit_price", "target_revenue", "target_quantity")
-_EXPECTED = {
-    "date": "a date such as 2025-12-31 (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD)",
-    "number": "a number such as 1234.50",
-    "text": "a value",
-}
+#: Text columns whose look-alike spellings are unified (the axes of tables, and who sold).
+LABEL_COLUMNS: tuple[str, ...] = (*schema.SALES_DIMENSIONS, "salesperson")
 
 
 @dataclass
@@ -97,44 +101,65 @@ class Loaded:
 
 
 def clean_sales(
-    raw: RawTable, columns: Mapping[str, str], max_rejected_share: float = 0.01
+    raw: RawTable,
+    columns: Mapping[str, str],
+    max_rejected_share: float = 0.01,
+    *,
+    compute: Mapping[str, Expression] | None = None,
+    fill: Mapping[str, str] | None = None,
+    duplicates: str = "keep",
+    max_amount: float = MAX_AMOUNT,
+    unify_labels: bool = True,
 ) -> Loaded:
-    """Typed sales lines; unusable rows are set aside unless there are too many of them."""
-    found, notes = match_sales_columns(raw, columns)
+    """Typed sales lines; unusable rows are set aside unless there are too many of them.
+
+    ``compute`` derives columns (:mod:`analysis.data.compute`), ``fill`` gives blank text cells
+    a value, ``duplicates`` keeps (with a warning) or sets aside exact duplicate lines, and
+    amounts beyond ±``max_amount`` are set aside; look-alike labels are unified
+    (:mod:`analysis.data.labels`) unless the caller unifies them over more lines than these.
+    """
+    compute, fill = dict(compute or {}), {k: v.strip() for k, v in (fill or {}).items()}
+    reads = resolve(compute, raw)
+    read = list(dict.fromkeys(header for used in reads.values() for header in used.values()))
+    copied = {  # a text column computed as one column is that column
+        name: reads[name][expression.columns[0]]
+        for name, expression in compute.items()
+        if expression.kind == "column" and name not in NUMBER_COLUMNS
+    }
+    found, notes = match_sales_columns(raw, columns, list(compute), read)
+    found.update(copied)
     frame = raw.frame
     n = len(frame)
-    data: dict[str, pd.Series] = {}
-    reasons = np.full(n, "", dtype=object)
-    problems: list[tuple[str, str, np.ndarray]] = []  # (column, kind of problem, bad rows)
-    for name in [name for name in SALES_COLUMNS if name in found]:
-        values = frame[found[name]]
-        required = name in schema.SALES_REQUIRED
-        if name == "date":
-            parsed, problem = parse_dates(values), "not a date"
-            bad = parsed.isna().to_numpy()
-        elif name in _NUMERIC:
-            parsed, problem = parse_numbers(values), "not a number"
-            bad = parsed.isna().to_numpy()
-            if not required:  # a blank unit_price is missing, not an error
-                bad = nonblank(bad, values)
+    sales = SetAside(n)
+    for name in [name for name in SALES_COLUMNS if name in found or name in compute]:
+        if name in compute and name not in copied:
+            parsed = _computed(sales, name, compute[name], frame, reads[name], max_amount)
+        elif name == "date":
+            parsed = parse_dates(frame[found[name]])
+            sales.flag(parsed.isna().to_numpy(), "date: not a date", name, found[name])
+        elif name in NUMBER_COLUMNS:
+            parsed = _number(sales, name, frame[found[name]], found[name], max_amount)
         else:
-            parsed, problem = clean_text(values), "empty"
-            bad = blank(parsed)
-            if not required:  # a blank order_id or salesperson is missing, not an error
-                parsed, bad = parsed.where(~bad), np.zeros(n, dtype=bool)
-        reasons[bad & (reasons == "")] = f"{name}: {problem}"
-        problems.append((name, problem, bad))
-        data[name] = parsed
-    keep = reasons == ""
+            parsed = _text(sales, name, frame[found[name]], found[name], fill.get(name))
+        sales.data[name] = parsed
+    notes += [f"fill: {name} ignored: the source has no {name} column"
+              for name in fill if name not in sales.data]  # fmt: skip
+    flag_duplicates(sales, raw, [*found.values(), *read], duplicates)
+    data = sales.data
+    keep = sales.kept
     notes += amount_notes(data["revenue"].to_numpy()[keep], raw.label)  # kept as the source has it
-    rejected = _rejected(raw, ~keep, reasons)
-    counts = {
-        str(key): int(count) for key, count in pd.Series(reasons[~keep]).value_counts().items()
-    }
-    report = LoadReport(raw.label, n, int(keep.sum()), counts, notes)
+    rejected = _rejected(raw, ~keep, sales.reasons)
+    causes = pd.Series(sales.causes[~keep]).value_counts()
+    counts = {str(key): int(count) for key, count in causes.items()}
+    report = LoadReport(raw.label, n, int(keep.sum()), counts, notes, sales.filled, sales.warnings)
     if n - keep.sum() > max_rejected_share * n:
-        raise _too_many_rejected(raw, found, problems, reasons, report, max_rejected_share)
+        raise too_many(raw, sales, report.rejected, max_rejected_share)
     table = pd.DataFrame(data).loc[keep].reset_index(drop=True)
+    for name in LABEL_COLUMNS if unify_labels else ():
+        if name in table:
+            table[name], warning = unify(table[name], name)
+            if warning is not None:
+                report.warnings.append(warning)
     return Loaded(table, rejected, report)
 
 
@@ -161,20 +186,81 @@ def set_aside(raw: RawTable, loaded: Loaded, reasons: np.ndarray) -> Loaded:
     return Loaded(loaded.data.loc[~out].reset_index(drop=True), rejected, report)
 
 
+def _number(
+    sales: SetAside,
+    name: str,
+    values: pd.Series,
+    header: str | None,
+    bound: float,
+    parsed: pd.Series | None = None,
+) -> pd.Series:
+    """A number column: not a number, or implausible, sets a line aside (``parsed``: computed)."""
+    parsed = parse_numbers(values) if parsed is None else parsed
+    wild = implausible(values, parsed, bound)
+    if header is not None:
+        bad = parsed.isna().to_numpy() & ~wild
+        if name not in schema.SALES_REQUIRED:  # a blank unit_price is missing, not an error
+            bad = nonblank(bad, values)
+        sales.flag(bad, f"{name}: not a number", name, header)
+    sales.flag(wild, beyond(name, bound), name, header)
+    return parsed.where(~wild)
+
+
+def _computed(
+    sales: SetAside,
+    name: str,
+    expression: Expression,
+    frame: pd.DataFrame,
+    headers: Mapping[str, str],
+    bound: float,
+) -> pd.Series:
+    """A column computed by ``compute:``: a row it cannot be computed for is set aside with the
+    expression, unless the column is optional (then it is missing there). A computed amount is
+    rounded to the finest precision money keeps (``MOST_DECIMALS``): 3 × 5.10 is 15.30, not
+    float arithmetic's 15.299999999999999."""
+    values, codes = evaluate(expression, frame, headers)
+    if expression.kind == "text":
+        return values
+    values = values.round(MOST_DECIMALS)
+    if name in schema.SALES_REQUIRED:
+        for code, problem in PROBLEMS.items():
+            reason = f"{name}: {problem} (computed from {expression.text})"
+            sales.flag(codes == code, reason, name, None)
+    return _number(sales, name, values, None, bound, values)
+
+
+def _text(
+    sales: SetAside, name: str, values: pd.Series, header: str, fill: str | None
+) -> pd.Series:
+    """A text column: a blank is filled (``fill:``), missing (optional) or sets a line aside."""
+    parsed = clean_text(values)
+    bad = blank(parsed)
+    if fill is not None and bad.any():
+        parsed, sales.filled[name] = parsed.where(~bad, fill), int(bad.sum())
+    elif name not in schema.SALES_REQUIRED:  # a blank order_id or salesperson is missing
+        parsed = parsed.where(~bad)
+    else:
+        sales.flag(bad, f"{name}: empty", name, header)
+    return parsed
+
+
 def clean_targets(
     raw: RawTable,
     columns: Mapping[str, str],
     calendar: FiscalCalendar,
     sales: pd.DataFrame | None = None,
     quarters_as: str | None = None,
+    max_amount: float = MAX_AMOUNT,
 ) -> Loaded:
     """Typed quarterly targets; any bad row is an error naming the row (targets are hand-made).
 
     Sales dimensions present in the targets (region, product, ...) set the targets' grain. With
     ``sales`` given, every channel/dimension value must occur in the sales: otherwise it is
-    usually a typo, and the error suggests the closest existing names. Under a fiscal calendar a
-    label without ``FY`` (``2019Q1``) is read as ``quarters_as`` says (``fiscal`` or
-    ``calendar``) and refused as ambiguous without it: the two readings are a quarter apart.
+    usually a typo, and the error suggests the closest existing names; a look-alike of a sales
+    label (``oem`` for ``OEM``, :mod:`analysis.data.labels`) is read as the sales spell it.
+    Under a fiscal calendar a label without ``FY`` (``2019Q1``) is read as ``quarters_as`` says
+    (``fiscal`` or ``calendar``) and refused as ambiguous without it: the two readings are a
+    quarter apart.
     """
     found, notes = match_columns(raw, columns, TARGETS_COLUMNS, schema.TARGETS_REQUIRED)
     frame, rows, label = raw.frame, raw.rows, raw.label
@@ -210,6 +296,12 @@ def clean_targets(
             f"a {name} on every row (targets are set by {name})",
         )
 
+    for name in ("target_revenue", "target_quantity"):
+        if name in found:
+            values = frame[found[name]]
+            wild = implausible(values, parse_numbers(values), max_amount)
+            expected = f"an amount within ±{max_amount:,.0f}"
+            _strict(raw, found, name, wild, f"is implausible (beyond ±{max_amount:,.0f})", expected)
     revenue = parse_numbers(frame[found["target_revenue"]])
     _strict(
         raw,
@@ -234,6 +326,13 @@ def clean_targets(
         out["target_quantity"] = pd.Series(np.nan, index=frame.index, dtype="float64")
 
     table = pd.DataFrame(out)
+    if sales is not None:
+        for name in [name for name in dimensions if name in sales.columns]:
+            table[name], changed = match_known(table[name], known_labels(sales, name))
+            notes += [
+                f"{name} {quoted(value)} read as {quoted(spelling)}, as the sales spell it"
+                for value, spelling in changed.items()
+            ]
     keys = ["quarter", *dimensions]
     duplicated = table.duplicated(keys, keep=False).to_numpy()
     if duplicated.any():
@@ -252,7 +351,7 @@ def clean_targets(
         raise _located(error, rows[duplicated])
     if sales is not None:
         for name in dimensions:
-            _check_known(table[name], rows, sales, name, label)
+            check_known(table[name], rows, sales, name, label)
     rejected = _rejected(raw, np.zeros(len(frame), dtype=bool), np.full(len(frame), ""))
     report = LoadReport(label, len(frame), len(frame), {}, notes)
     return Loaded(table, rejected, report)
@@ -281,76 +380,6 @@ def _strict(
         rows=raw.rows[bad].tolist(),
         expected=expected,
     )
-
-
-def _values(values: pd.Series, limit: int = 3) -> str:
-    distinct = list(dict.fromkeys(values.astype("str").fillna("").tolist()))
-    shown = ", ".join(repr(value) for value in distinct[:limit])
-    return shown + (f" and {len(distinct) - limit} other values" if len(distinct) > limit else "")
-
-
-def _too_many_rejected(
-    raw: RawTable,
-    found: Mapping[str, str],
-    problems: list[tuple[str, str, np.ndarray]],
-    reasons: np.ndarray,
-    report: LoadReport,
-    limit: float,
-) -> DataError:
-    details = []
-    for name, problem, bad in problems:
-        first = bad & (reasons == f"{name}: {problem}")
-        if first.any():
-            numbers = raw.rows[first]
-            shown = ", ".join(map(str, numbers[:5])) + (" …" if len(numbers) > 5 else "")
-            kind = "date" if name == "date" else "number" if name in _NUMERIC else "text"
-            values = raw.frame.loc[first, found[name]]
-            details.append(
-                f"row {shown}: {_column(found, name)} {_values(values)} is {problem} "
-                f"(expected {_EXPECTED[kind]})"
-            )
-    counts = ", ".join(f"{reason} {count:,}" for reason, count in report.rejected.items())
-    error = DataError(
-        f"{report.rows_rejected:,} of {report.rows_read:,} rows "
-        f"({report.rows_rejected / report.rows_read:.1%}) cannot be used, more than "
-        f"max_rejected_share {limit:.1%} allows ({counts}). " + "; ".join(details),
-        source=raw.label,
-    )
-    return _located(error, raw.rows[reasons != ""])
-
-
-def _check_known(
-    values: pd.Series, rows: np.ndarray, sales: pd.DataFrame, name: str, label: str
-) -> None:
-    """Every target value must occur in the sales; an unknown one is almost always a typo."""
-    if name not in sales.columns:
-        raise DataError(
-            f"the targets are set by {name}, but the sales lines have no {name} column",
-            source=label,
-            column=name,
-            expected=f"a {name} column in the sales, or targets without it",
-        )
-    known = [str(value) for value in pd.unique(sales[name].dropna())]
-    unknown = ~values.isin(known).to_numpy()
-    if not unknown.any():
-        return
-    lines = []
-    for value in pd.unique(values[unknown]):
-        where = ", ".join(map(str, rows[(values == value).to_numpy()][:5]))
-        close = difflib.get_close_matches(value, known, n=3, cutoff=0.6)
-        if close:
-            hint = f"did you mean {' or '.join(map(repr, close))}?"
-        else:
-            hint = f"the sales have {', '.join(map(repr, sorted(known)[:10]))}"
-        lines.append(f"{name} {quoted(value)} (row {where}) never occurs in the sales; {hint}")
-    error = DataError("; ".join(lines), source=label)
-    raise _located(error, rows[unknown], column=name)
-
-
-def _located(error: DataError, rows: np.ndarray, column: str | None = None) -> DataError:
-    """Attach the first rows and the column to an error whose message already names them."""
-    error.rows, error.column = rows[:100].tolist(), column
-    return error
 
 
 def _rejected(raw: RawTable, bad: np.ndarray, reasons: np.ndarray) -> pd.DataFrame:
