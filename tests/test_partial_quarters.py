@@ -100,7 +100,8 @@ def test_a_december_only_baseline_gives_no_growth_for_the_quarter_or_year_to_dat
     ],
 )
 def test_a_partial_first_quarter_is_marked_and_left_out_of_the_fit(tmp_path, first_day, marker):
-    days = [*pd.date_range(first_day, "2019-12-31", freq="7D"), *weekly("2020-01-06", "2021-12-31")]
+    # the first quarter holds three days, or December: a day of sales each
+    days = [*pd.date_range(first_day, "2019-12-31", freq="D"), *weekly("2020-01-06", "2021-12-31")]
     review = review_of(tmp_path / "co", sales_lines(days), quarter="2020Q4")
     trend = overview.trend(review, "channel")
     assert trend.index[0] == f"2019Q4 ({marker})" and trend.index[1] == "2020Q1"
