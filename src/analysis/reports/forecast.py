@@ -1,12 +1,12 @@
 """The forecast report's numbers: coherent forecasts from the reviewed quarter, their track record,
-and the odds of next quarters' targets.
+and (through :mod:`analysis.reports.target_odds`) the odds of next quarters' targets.
 
 Forecasts start after the reviewed quarter, from the quarters up to it that the data cover
 completely (a partial quarter is never fitted as if complete: a partial first quarter is left out
 of the history, a partial reviewed quarter is neither fitted nor forecast, and the report says
-so). With fewer than ``MIN_QUARTERS``
-of them there is no forecast: the :class:`Outlook` says why (``missing``) and every part of the
-report says so in words. Everything the forecast notebook shows comes from :func:`prepare`;
+so). With fewer than ``MIN_QUARTERS`` of them there is no forecast: the :class:`Outlook` says why
+(``missing``) and every part of the report says so in words. Everything the forecast notebook
+shows comes from :func:`prepare` (the odds of targets from :mod:`analysis.reports.target_odds`);
 ``forecast.csv`` is :meth:`Outlook.write`, the ledger's rows :meth:`Outlook.record`.
 """
 
