@@ -82,7 +82,7 @@ STARTS = {
 }
 
 _line = st.tuples(
-    st.sampled_from([0, 1, 1, 2]),  # 2024Q4 (baseline), 2025Q4 (the quarter), 2025Q3 (ignored)
+    st.sampled_from([0, 1, 1, 2]),  # 2024Q4 (baseline), 2025Q4 (the quarter), 2025Q3 (returns)
     st.integers(0, 91),
     st.sampled_from(CHANNELS),
     st.sampled_from(REGIONS),

@@ -17,6 +17,7 @@ from target_miss_examples import (
     sales_and_targets,
 )
 
+from analysis.data.series import Coverage
 from analysis.targets.bridge import bridge
 
 
@@ -277,3 +278,65 @@ def test_effects_add_up_exactly(case):
     for baseline in ("target", "prior_year"):
         result = bridge(sales, targets, "2025Q4", calendar=CAL, baseline=baseline)
         assert_exact(result, sales)
+
+
+def _recall_company(recall_quarter: str = "2024Q4") -> pd.DataFrame:
+    """Channel A sells 100 units of X at 100 every quarter from 2024Q4; 2 come back each quarter,
+    but 30 in the recall quarter; 2025Q4 is the quarter reviewed."""
+    rows = []
+    for q in pd.period_range("2024Q4", "2025Q4", freq="Q"):
+        back = 30 if str(q) == recall_quarter else 2
+        day = q.start_time + pd.Timedelta(days=20)
+        rows += [
+            (day, "A", "East", "X", 100, 10_000.0),
+            (day, "A", "East", "X", -back, -100.0 * back),
+        ]
+    return lines(rows)
+
+
+RECALL_TARGET = pd.DataFrame(
+    {"quarter": ["2025Q4"], "channel": ["A"], "target_revenue": [9100.0], "target_quantity": [91.0]}
+)
+
+
+def test_a_recall_a_year_earlier_weighs_a_quarter_of_the_return_rate():
+    # Return window 2024Q4-2025Q3: gross 40,000 and 400 units, returns 3,000 + 3 x 200 = 3,600
+    # and 36 units: rate 9 % (not the recall quarter's 30 %).
+    # Target 9,100 net, 91 units -> gross 10,000 and 100 units, TP 100; expected returns -900.
+    # Actual: 100 units for 10,000 gross, returns -200: gap 700 = returns (-200 + 900) alone.
+    # (At the recall quarter's rate: gross 13,000 and 130 units, volume -3,000, returns +3,700.)
+    sales = _recall_company()
+    result = bridge(sales, RECALL_TARGET, "2025Q4", calendar=CAL, coverage=COVER)
+    assert effects(result, "A") == expected({"returns": 70000})
+    assert result.table.set_index("channel").loc["A", "expected_returns"] == -900.0
+    assert "over 2024Q4 to 2025Q3, the 4 quarters before 2025Q4" in result.rule
+    assert not any("Expected returns" in n for n in result.notes)
+    # against the prior year: 2024Q4's gross at the same rate, 10,000 - 900 = 9,100 = target
+    prior = bridge(
+        sales, RECALL_TARGET, "2025Q4", calendar=CAL, coverage=COVER, baseline="prior_year"
+    )
+    assert effects(prior, "A") == expected({"returns": 70000})
+    assert "returns expected at each channel's return rate over 2024Q4 to 2025Q3" in prior.rule
+    for found in (result, prior):
+        assert_exact(found, sales)
+
+
+def test_a_short_history_sets_the_return_rate_from_the_quarters_it_has():
+    sales = _recall_company(recall_quarter="2025Q2")
+    later = sales.loc[sales["date"] >= "2025-04-01"]  # the data begin with 2025Q2
+    cover = Coverage(first=pd.Timestamp("2025-04-01"), last=COVER.last)
+    result = bridge(later, RECALL_TARGET, "2025Q4", calendar=CAL, coverage=cover)
+    # 2025Q2-2025Q3: returns 3,000 + 200 of 20,000 gross, 32 of 200 units: rate 16 %
+    assert result.table.set_index("channel").loc["A", "expected_returns"] == pytest.approx(
+        9100 - 9100 / 0.84, abs=0.005
+    )
+    assert (
+        "Expected returns are at the return rate of 2025Q2 to 2025Q3 only, not of the 4 quarters "
+        "before 2025Q4: the data begin on 2025-04-01." in result.notes
+    )
+    assert "the quarters before 2025Q4 that the data reach" in result.rule
+    assert_exact(result, later)
+    first = bridge(later.loc[later["date"] >= "2025-10-01"], RECALL_TARGET, "2025Q4", calendar=CAL)
+    assert "There are no sales data in the 4 quarters before 2025Q4: expected returns are 0." in (
+        first.notes
+    )

@@ -9,8 +9,9 @@ import pytest
 
 from analysis.core.errors import ParameterError
 from analysis.reports import forecast as outlook
-from analysis.reports import overview
+from analysis.reports import overview, target_odds
 from analysis.reports.review import prepare
+from analysis.targets.attainment import attainment
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +47,25 @@ def test_headline_and_csv(from_q2):
     assert (out["origin"] == "2025Q2").all() and (out["method"] == "mint_shrink").all()
 
 
-def test_odds_of_targets_in_the_forecast_quarters(from_q2):
-    table = outlook.odds(from_q2, 0.7)
+def test_odds_only_for_quarters_not_yet_closed(from_q2):
+    table = target_odds.odds(from_q2, 0.7)
     assert set(table["quarter"]) == {"2025Q3", "2025Q4", "2026Q1"}
     assert sorted(table["channel"].unique()) == ["Distributor", "Export", "OEM", "Own brand direct"]
-    assert table["probability"].between(0, 1).all()
+    # 2025Q3 and 2025Q4 are closed (the data cover them): their actual attainment, no chance
+    closed = table.loc[table["quarter"] != "2026Q1"].set_index(["quarter", "channel"])
+    assert closed[["probability", "supported", "gap"]].isna().all().all()
+    q4 = attainment(
+        from_q2.review.dataset.sales, from_q2.review.dataset.targets, "2025Q4"
+    ).table.set_index("channel")
+    assert closed.loc[("2025Q4", "Export"), "attainment"] == q4.loc["Export", "attainment"]
+    assert closed.loc[("2025Q4", "OEM"), "actual"] == q4.loc["OEM", "actual"]
+    open_ = table.loc[table["quarter"] == "2026Q1"]
+    assert open_["probability"].between(0, 1).all() and open_["actual"].isna().all()
     # the supported target is reached with 70 %: below the mean, as the forecast is symmetric
-    assert (table["supported"] < table["mean"]).all()
+    assert (open_["supported"] < open_["mean"]).all()
+    notes = target_odds.notes(from_q2)
+    assert notes[0].startswith("2025Q3 is closed: the data cover all of it")
+    assert notes[1].startswith("2025Q4 is closed") and len(notes) == 2
 
 
 @pytest.mark.parametrize(

@@ -68,14 +68,71 @@ class Coverage:
                 last = end
         return cls(first=first, last=last)
 
-    def is_partial(self, period: pd.Period) -> bool:
-        return bool(period.start_time < self.first or period.end_time.normalize() > self.last)
+    def is_partial(self, period: pd.Period, through: pd.Period | None = None) -> bool:
+        """Whether the data miss a day of ``period`` (or of the quarters ``period`` to
+        ``through``)."""
+        start, end = _bounds(period, through)
+        return bool(start < self.first or end > self.last)
+
+    def held(
+        self, period: pd.Period, through: pd.Period | None = None
+    ) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """The first and last day of ``period`` (to ``through``) the data cover, or None."""
+        start, end = _bounds(period, through)
+        first, last = max(start, self.first), min(end, self.last)
+        return (first, last) if first <= last else None
+
+    def marker(self, period: pd.Period, through: pd.Period | None = None) -> str:
+        """How a table or chart marks ``period`` (to ``through``): '' when complete, else
+        ``partial:`` and :meth:`extent` (``partial: data from 2019-12-01``) or ``no data``."""
+        if not self.is_partial(period, through):
+            return ""
+        held = self.held(period, through)
+        return "no data" if held is None else f"partial: {self.extent(period, through)}"
+
+    def extent(self, period: pd.Period, through: pd.Period | None = None) -> str:
+        """What the data hold of ``period`` (to ``through``): ``data from 2019-12-01``, ``data
+        to 2025-11-15``, ``data 2025-11-15 to 11-20``, ``all data`` or ``no data``."""
+        held = self.held(period, through)
+        if held is None:
+            return "no data"
+        (start, end), (first, last) = _bounds(period, through), held
+        if first > start and last < end:
+            return f"data {_span(first, last)}"
+        if first > start:
+            return f"data from {first:%Y-%m-%d}"
+        if last < end:
+            return f"data to {last:%Y-%m-%d}"
+        return "all data"
+
+    def holds_only(self, label: str, period: pd.Period, through: pd.Period | None = None) -> str:
+        """Why a partial ``period`` (to ``through``, named ``label``) is no base for a
+        comparison: ``2024Q4 holds only 2024-12-01 to 12-31``, or ``there are no sales data for
+        2024Q4``."""
+        held = self.held(period, through)
+        if held is None:
+            return f"there are no sales data for {label}"
+        verb = "holds" if through is None or through == period else "hold"
+        return f"{label} {verb} only {_span(*held)}"
 
     def complete_quarters(self, calendar: FiscalCalendar) -> list[pd.Period]:
         """Every quarter the data cover from its first to its last day, oldest first."""
         first, last = calendar.period(self.first), calendar.period(self.last)
         quarters = pd.period_range(first, last, freq=calendar.freq)
         return [q for q in quarters if not self.is_partial(q)]
+
+
+def _bounds(period: pd.Period, through: pd.Period | None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of ``period``, or of the quarters ``period`` to ``through``."""
+    last = period if through is None else through
+    return period.start_time.normalize(), last.end_time.normalize()
+
+
+def _span(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """``2024-12-01 to 12-31`` (the year once when both days share it), or one day."""
+    if start == end:
+        return f"{start:%Y-%m-%d}"
+    return f"{start:%F} to {end:%m-%d}" if start.year == end.year else f"{start:%F} to {end:%F}"
 
 
 def latest_complete_quarter(coverage: Coverage, calendar: FiscalCalendar) -> pd.Period:

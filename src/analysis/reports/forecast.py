@@ -1,10 +1,12 @@
 """The forecast report's numbers: coherent forecasts from the reviewed quarter, their track record,
-and the odds of next quarters' targets.
+and (through :mod:`analysis.reports.target_odds`) the odds of next quarters' targets.
 
 Forecasts start after the reviewed quarter, from the quarters up to it that the data cover
-completely (a partial quarter is never fitted as if complete). With fewer than ``MIN_QUARTERS``
-of them there is no forecast: the :class:`Outlook` says why (``missing``) and every part of the
-report says so in words. Everything the forecast notebook shows comes from :func:`prepare`;
+completely (a partial quarter is never fitted as if complete: a partial first quarter is left out
+of the history, a partial reviewed quarter is neither fitted nor forecast, and the report says
+so). With fewer than ``MIN_QUARTERS`` of them there is no forecast: the :class:`Outlook` says why
+(``missing``) and every part of the report says so in words. Everything the forecast notebook
+shows comes from :func:`prepare` (the odds of targets from :mod:`analysis.reports.target_odds`);
 ``forecast.csv`` is :meth:`Outlook.write`, the ledger's rows :meth:`Outlook.record`.
 """
 
@@ -74,6 +76,7 @@ class Outlook:
     quarters: int = 0  # complete quarters of history up to the reviewed one
     unsold: tuple[str, ...] = ()  # quarters of that history without a single sales line
     missing: str = ""  # why no forecast was made, in words; "" when one was
+    left_out: tuple[str, ...] = ()  # why partial quarters are not in the fit, one note each
 
     @property
     def origin(self) -> str:
@@ -193,20 +196,44 @@ def prepare(
     last = held[-1]
     coverage = Coverage(first=calendar.start(held[0]), last=calendar.end(last))
     hierarchy = reconcile.build(history, review.calendar, coverage=coverage)
+    skip = (review.quarter - last).n  # a partial reviewed quarter is not forecast either
     # Many interval levels describe the whole forecast distribution, for the odds of targets;
     # the report shows only the requested ones.
     every = sorted(set(levels) | set(target_odds.DISTRIBUTION_LEVELS))
     address = review.dataset.config.cluster
     backend = cluster.connect(address) if address else default_backend()
     fc = reconcile.forecast_hierarchy(
-        hierarchy, horizon, methods=(method,), level=every, backend=backend
+        hierarchy, horizon + skip, methods=(method,), level=every, backend=backend
     )
     periods = fc["ds"].dt.to_period(review.calendar.freq)
+    fc = fc.loc[(periods > review.quarter).to_numpy()].reset_index(drop=True)
+    periods = fc["ds"].dt.to_period(review.calendar.freq)
     fc["quarter"] = review.calendar.labels(periods)
-    fc["horizon"] = [(p - last).n for p in periods]
+    fc["horizon"] = [(p - review.quarter).n for p in periods]
     sold = set(calendar.periods(history["date"]).unique())
     unsold = tuple(calendar.label(q) for q in held if q not in sold)
-    return Outlook(review, hierarchy, fc, method, levels, backend, len(held), unsold)
+    left_out = _left_out(review, held)
+    return Outlook(review, hierarchy, fc, method, levels, backend, len(held), unsold, "", left_out)
+
+
+def _left_out(review: Review, held: Sequence[pd.Period]) -> tuple[str, ...]:
+    """Notes on the partial quarters at either end of the history that the fit leaves out."""
+    calendar, coverage = review.calendar, review.coverage
+    span = calendar.label(held[0]) + (f" to {calendar.label(held[-1])}" if len(held) > 1 else "")
+    notes = []
+    first = calendar.period(coverage.first)
+    if first < held[0] and coverage.is_partial(first):
+        notes.append(
+            f"{calendar.label(first)} is left out of the forecast's history "
+            f"({coverage.marker(first)}): the forecast is fitted on {span}."
+        )
+    if review.partial:
+        notes.append(
+            f"{review.label} is partial ({coverage.extent(review.quarter)}): it is neither fitted "
+            f"nor forecast; the forecast is fitted on {span} and starts in "
+            f"{calendar.label(review.quarter + 1)}."
+        )
+    return tuple(notes)
 
 
 def _too_short(review: Review, held: Sequence[pd.Period]) -> str:
@@ -263,8 +290,8 @@ def paragraphs(outlook: Outlook) -> list[str]:
     """The report's opening: the headline and how the forecasts were made, or why there is none;
     a history with quarters without sales says so."""
     if not outlook.made:
-        return [outlook.missing]
-    texts = [headline(outlook), method_note(outlook)]
+        return [outlook.missing, *_partial_review(outlook.review)]
+    texts = [headline(outlook), *outlook.left_out, method_note(outlook)]
     if outlook.unsold:
         which = "it as a quarter" if len(outlook.unsold) == 1 else "them as quarters"
         note = (
@@ -273,6 +300,13 @@ def paragraphs(outlook: Outlook) -> list[str]:
         )
         texts.insert(1, note)
     return texts
+
+
+def _partial_review(review: Review) -> list[str]:
+    """A partial reviewed quarter, named on the forecast page even when there is no forecast."""
+    if not review.partial:
+        return []
+    return [f"Note: {review.label} is partial ({review.coverage.extent(review.quarter)})."]
 
 
 def method_note(outlook: Outlook) -> str:
@@ -290,41 +324,9 @@ def method_note(outlook: Outlook) -> str:
 
 def fan_title(outlook: Outlook) -> str:
     intervals = " and ".join(f"{lev}%" for lev in outlook.levels)
-    return f"Forecast after {outlook.origin}, with {intervals} intervals"
-
-
-def odds(outlook: Outlook, probability: float = 0.7) -> pd.DataFrame:
-    """For each channel target in the forecast quarters: P(reaching it) and the supported target."""
-    _CONTRACT["probability"].check(probability)
-    targets = outlook.review.dataset.targets
-    if targets is None or not outlook.made:
-        return pd.DataFrame()
-    extra = [c for c in targets.columns if c not in ("quarter", "channel", "target_revenue",
-                                                     "target_quantity")]  # fmt: skip
-    channel_targets = targets.loc[targets[extra].isna().all(axis=1)] if extra else targets
-    wanted = channel_targets.groupby(["quarter", "channel"], as_index=False)["target_revenue"].sum()
-    fc = outlook.forecasts.loc[outlook.forecasts["level"] == "channel"]
-    wanted = wanted.merge(
-        fc[["quarter", "unique_id", "ds"]].drop_duplicates(),
-        left_on=["quarter", "channel"],
-        right_on=["quarter", "unique_id"],
-    )
-    if wanted.empty:
-        return pd.DataFrame()
-    table = target_odds.odds(
-        fc, wanted.rename(columns={"target_revenue": "target"}), probability=probability
-    )
-    table = table.merge(wanted[["unique_id", "ds", "quarter"]], on=["unique_id", "ds"])
-    return table.rename(columns={"unique_id": "channel"})[
-        ["quarter", "channel", "target", "mean", "probability", "supported", "gap"]
-    ]
-
-
-def odds_note(outlook: Outlook) -> str:
-    """Why :func:`odds` has no rows."""
-    if not outlook.made:
-        return "No forecast was made, so there are no odds of reaching the targets."
-    return "No targets are set for the forecast quarters."
+    review = outlook.review
+    marker = f" ({review.coverage.marker(review.quarter)}, not fitted)" if review.partial else ""
+    return f"Forecast after {outlook.origin}{marker}, with {intervals} intervals"
 
 
 def backtest(outlook: Outlook, horizon: int = 4, windows: int = 4) -> tuple[pd.DataFrame, str]:

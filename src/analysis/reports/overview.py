@@ -20,7 +20,8 @@ def revenue_by(review: Review, by: str) -> pd.DataFrame:
     """This quarter against the same quarter a year earlier, per value of ``by``, with a total row.
 
     Columns: ``<by>, revenue, prior, change, change_pct, share``; ``prior`` is NaN for values
-    that did not sell a year earlier, and the total row is labelled ``Total``.
+    that did not sell a year earlier, and the total row is labelled ``Total``. A year-earlier
+    quarter the data cover only in part is no base: its revenue is shown, the changes are NaN.
     """
     series = quarterly(review.dataset.sales, review.calendar, by=[by], coverage=review.coverage)
     now = series.loc[series["quarter"] == review.label].set_index(by)["y"]
@@ -38,6 +39,8 @@ def revenue_by(review: Review, by: str) -> pd.DataFrame:
     frame = pd.concat([frame, total])
     frame["change"] = frame["revenue"] - frame["prior"]
     frame["change_pct"] = frame["change"] / frame["prior"].where(frame["prior"] > 0)
+    if not review.comparable:
+        frame[["change", "change_pct"]] = float("nan")
     frame["share"] = (
         frame["revenue"] / total["revenue"].iloc[0] if total["revenue"].iloc[0] else float("nan")
     )
@@ -48,12 +51,18 @@ def comparison_labels(review: Review, by: str) -> dict[str, str]:
     """Column headings of :func:`revenue_by` for the reader."""
     return {
         by: by.replace("_", " ").capitalize(),
-        "revenue": review.label,
-        "prior": review.prior_label,
+        "revenue": review.shown(review.quarter),
+        "prior": review.shown(review.quarter - 4),
         "change": "Change",
         "change_pct": "Change %",
         "share": f"Share of {review.label}",
     }
+
+
+def missing_labels(review: Review) -> dict[str, str]:
+    """What an empty change cell of :func:`revenue_by` means: ``no comparison`` when the
+    year-earlier quarter is missing or partial (else the table's dash: a value new since)."""
+    return {} if review.comparable else {"change": "no comparison", "change_pct": "no comparison"}
 
 
 #: Segments a trend chart shows by name; the smaller ones are summed as "Other".
@@ -62,7 +71,8 @@ TOP_SEGMENTS = 8
 
 def trend(review: Review, by: str, quarters: int = 12, top: int = TOP_SEGMENTS) -> pd.DataFrame:
     """Revenue of the ``quarters`` quarters up to the reviewed one: quarters x values of ``by``,
-    largest first; beyond ``top`` values the rest are one column, ``Other (n)``."""
+    largest first; beyond ``top`` values the rest are one column, ``Other (n)``. A quarter the
+    data cover in part is marked in its label (``2019Q4 (partial: data from 2019-12-29)``)."""
     series = quarterly(review.dataset.sales, review.calendar, by=[by], coverage=review.coverage)
     first = review.quarter - (quarters - 1)
     periods = series["ds"].dt.to_period(review.calendar.freq)
@@ -75,7 +85,8 @@ def trend(review: Review, by: str, quarters: int = 12, top: int = TOP_SEGMENTS) 
     if len(order) > top:
         rest = order[top - 1 :]
         wide = wide[order[: top - 1]].assign(**{f"Other ({len(rest)})": wide[rest].sum(axis=1)})
-    return wide
+    shown = {review.calendar.label(p): review.shown(p) for p in periods.loc[window.index]}
+    return wide.rename(index=shown)
 
 
 def headline(review: Review, table: pd.DataFrame | None = None) -> str:
@@ -100,17 +111,19 @@ def headline(review: Review, table: pd.DataFrame | None = None) -> str:
             f" The largest change came from {top['channel']}, which {verb} "
             f"{present.money(abs(top['change']), cur, short=True)}."
         )
-    return text + _partial_notes(review, total)
+    return text + _partial_notes(review)
 
 
 def _comparison(review: Review, total: pd.Series) -> str:
     """The rest of the first sentence: the change on a year earlier, or why there is none."""
     cur, prior = review.currency, review.prior_label
-    if pd.isna(total["prior"]):
+    if review.coverage.held(review.quarter - 4) is None:
         return (
             f"; there is no year-earlier quarter ({prior}) to compare with: the sales data begin "
             f"on {review.coverage.first:%Y-%m-%d}."
         )
+    if not review.comparable:
+        return f" ({review.no_comparison()})."
     if total["prior"] > 0:
         direction = "up" if total["change"] >= 0 else "down"
         return (
@@ -138,16 +151,16 @@ def _no_sales(review: Review, total: pd.Series) -> str:
         f"{cover}; check that the source holds the whole quarter before reading its revenue as "
         f"{present.money(0, review.currency)}."
     )
-    if pd.notna(total["prior"]) and total["prior"] != 0:
-        prior = present.money(total["prior"], review.currency, short=True)
-        text += f" A year earlier, in {review.prior_label}, revenue was {prior}."
-    elif pd.isna(total["prior"]):
+    if review.coverage.held(review.quarter - 4) is None:
         text += f" There is no year-earlier quarter ({review.prior_label}) to compare with."
-    return text + _partial_notes(review, total)
+    elif pd.notna(total["prior"]) and total["prior"] != 0:
+        prior = present.money(total["prior"], review.currency, short=True)
+        text += f" A year earlier, in {review.shown(review.quarter - 4)}, revenue was {prior}."
+    return text + _partial_notes(review)
 
 
-def _partial_notes(review: Review, total: pd.Series) -> str:
-    """Notes on a reviewed or year-earlier quarter the data cover only in part."""
+def _partial_notes(review: Review) -> str:
+    """Notes on a reviewed quarter the data cover only in part."""
     first, last = review.coverage.first, review.coverage.last
     text = ""
     if review.partial:
@@ -169,11 +182,6 @@ def _partial_notes(review: Review, total: pd.Series) -> str:
                 f" Note: {review.label} is partial — the data end on {last:%Y-%m-%d}, before the "
                 "quarter does, so the comparison understates it."
             )
-    if review.prior_partial and pd.notna(total["prior"]):
-        text += (
-            f" Note: {review.prior_label} is partial — the data begin on {first:%Y-%m-%d}, so "
-            "the change on it overstates the growth."
-        )
     return text
 
 

@@ -62,13 +62,16 @@ def table(
     signed_columns: Iterable[str] = (),
     labels: Mapping[str, str] | None = None,
     caption: str | None = None,
+    missing: Mapping[str, str] | None = None,
 ) -> Styler:
     """A formatted, escaped table for the report (index hidden, numbers right-aligned).
 
-    ``labels`` renames columns for the reader; the other arguments use the original names. Every
-    cell, column label and the caption is HTML-escaped, formatted money included.
+    ``labels`` renames columns for the reader; the other arguments use the original names.
+    ``missing`` says what a missing value of a column means (``no comparison``; default ``–``).
+    Every cell, column label and the caption is HTML-escaped, formatted money included.
     """
     labels = dict(labels or {})
+    absent = {labels.get(c, c): html.escape(text) for c, text in (missing or {}).items()}
     frame = frame.rename(columns=labels)
     money_columns = [labels.get(c, c) for c in money_columns]
     percent_columns = [labels.get(c, c) for c in percent_columns]
@@ -81,11 +84,13 @@ def table(
                 ("+" if s and v > 0 else "") + money(v, currency)
             ),
             subset=[col],
-            na_rep="–",
+            na_rep=absent.get(col, "–"),
         )
     for col in percent_columns:
         styler = styler.format(
-            lambda v, s=col in signed: html.escape(percent(v, signed=s)), subset=[col], na_rep="–"
+            lambda v, s=col in signed: html.escape(percent(v, signed=s)),
+            subset=[col],
+            na_rep=absent.get(col, "–"),
         )
     counts = [
         c for c in frame.columns

@@ -72,9 +72,23 @@ class Review:
         return self.coverage.is_partial(self.quarter)
 
     @property
-    def prior_partial(self) -> bool:
-        """Whether the year-earlier quarter is covered only in part (the data begin inside it)."""
-        return self.coverage.is_partial(self.quarter - 4)
+    def comparable(self) -> bool:
+        """Whether the year-earlier quarter is a base for growth: the data cover all of it."""
+        return not self.coverage.is_partial(self.quarter - 4)
+
+    def no_comparison(self) -> str:
+        """Why there is no change on a year earlier: ``no comparison: 2024Q4 holds only
+        2024-12-01 to 12-31`` ('' when the year-earlier quarter is complete)."""
+        if self.comparable:
+            return ""
+        return f"no comparison: {self.coverage.holds_only(self.prior_label, self.quarter - 4)}"
+
+    def shown(self, period: pd.Period) -> str:
+        """A quarter's label as tables and charts show it: ``2019Q4 (partial: data from
+        2019-12-01)`` when the data cover it in part."""
+        marker = self.coverage.marker(period)
+        label = self.calendar.label(period)
+        return f"{label} ({marker})" if marker else label
 
     def lines_in(self, period: pd.Period) -> int:
         """How many sales lines are dated in ``period`` (0: the quarter has no sales at all)."""

@@ -105,7 +105,8 @@ def channel_waterfall(bridge: Bridge, currency: str, *, title: str | None = None
         ("Target", _value(total["target"])),
         steps,
         ("Actual", float(total["actual"])),
-        title=title or f"{bridge.quarter}: from target to actual by channel",
+        title=title
+        or f"{bridge.quarter}{_marked(bridge.marker)}: from target to actual by channel",
         currency=currency,
     )
 
@@ -124,9 +125,14 @@ def effect_waterfall(
         ("Target", _value(total["target"])),
         steps,
         ("Actual", float(total["actual"])),
-        title=title or f"{bridge.quarter}: from target to actual by effect",
+        title=title or f"{bridge.quarter}{_marked(bridge.marker)}: from target to actual by effect",
         currency=currency,
     )
+
+
+def _marked(marker: str) -> str:
+    """`` (partial: data to 2025-11-15)`` after a quarter the data cover in part, else ''."""
+    return f" ({marker})" if marker else ""
 
 
 def _value(amount: object) -> float:
@@ -163,6 +169,9 @@ def attainment_bars(attainment: Attainment, *, title: str | None = None) -> Figu
     missing = table.loc[~table["has_target"], "channel"]
     if len(missing):
         ax.set_xlabel("No target: " + ", ".join(map(str, missing)), fontsize=8, loc="left")
-    ax.set_title(title or f"{attainment.period_label}: attainment of target", loc="left")
+    ax.set_title(
+        title or f"{attainment.period_label}{_marked(attainment.marker)}: attainment of target",
+        loc="left",
+    )
     ax.spines[["top", "right"]].set_visible(False)
     return fig

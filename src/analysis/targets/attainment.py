@@ -176,6 +176,8 @@ class Attainment:
     prior_partial: bool
     notes: tuple[str, ...]
     cents: pd.DataFrame
+    marker: str = ""  # how the data cover the quarters: '' or "partial: data to 2025-11-15"
+    prior_marker: str = ""  # the same for the year-earlier quarters (then no growth is shown)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -187,6 +189,22 @@ class Attainment:
         if len(self.quarters) == 1:
             return self.quarters[0]
         return f"{self.quarters[0]}-{self.quarters[-1]}"
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """:data:`LABELS` with partial quarters marked: ``Year earlier (partial: data from
+        2024-12-01)``."""
+        labels = dict(LABELS)
+        for column, marker in (("actual", self.marker), ("prior", self.prior_marker)):
+            if marker:
+                labels[column] = f"{labels[column]} ({marker})"
+        return labels
+
+    @property
+    def missing(self) -> dict[str, str]:
+        """What an empty growth cell means: ``no comparison`` when the year-earlier quarters
+        are partial or missing (else a channel that did not sell a year earlier)."""
+        return {"yoy": "no comparison"} if self.prior_partial else {}
 
     def row(self, channel: str = TOTAL) -> pd.Series:
         """The channel (or ``Total``) row of ``table``."""
@@ -208,8 +226,9 @@ def attainment(
 
     ``ytd`` sums the quarters of the fiscal year up to and including ``quarter`` (a channel's
     target is the sum of the targets it has in them; its actual counts every quarter); ``prior``
-    and ``yoy`` compare with the same quarters a year earlier. ``detail`` adds rows at the
-    targets' grain (e.g. channel x region) above each channel's row.
+    and ``yoy`` compare with the same quarters a year earlier, and where the data miss a day of
+    those ``yoy`` is NaN (no comparison), with a note saying what they hold. ``detail`` adds rows
+    at the targets' grain (e.g. channel x region) above each channel's row.
     """
     calendar = calendar or FiscalCalendar()
     coverage = coverage or Coverage.of(sales, calendar)
@@ -241,18 +260,23 @@ def attainment(
     table["gap_share"] = table["gap"].astype("float64") / float(total_gap) if total_gap else np.nan
     table = table[["level", "channel", *[g for g in grain if g in table.columns], *_VALUES]]
 
-    partial = any(coverage.is_partial(p) for p in periods)
-    prior_partial = any(coverage.is_partial(p) for p in priors)
+    partial = coverage.is_partial(periods[0], periods[-1])
+    prior_partial = coverage.is_partial(priors[0], priors[-1])
+    if prior_partial:  # no growth on a base the data cover only in part
+        table["yoy"] = np.nan
     labels = tuple(calendar.label(p) for p in periods)
     prior_labels = tuple(calendar.label(p) for p in priors)
     notes = []
     if partial:
+        span = labels[0] + (f"-{labels[-1]}" if len(periods) > 1 else "")
         notes.append(
-            f"{labels[-1]} is partial: the data end on {coverage.last:%Y-%m-%d}, before the "
-            "quarter does, so actuals are not comparable with the full target."
+            f"{span} is partial ({coverage.extent(periods[0], periods[-1])}), so actuals are "
+            "not comparable with the full target."
         )
     if prior_partial:
-        notes.append(f"The year-earlier quarters ({', '.join(prior_labels)}) are partly covered.")
+        prior_span = prior_labels[0] + (f"-{prior_labels[-1]}" if len(priors) > 1 else "")
+        held = coverage.holds_only(prior_span, priors[0], priors[-1])
+        notes.append(f"Growth on a year earlier: no comparison, {held}.")
     untargeted = table.loc[~table["has_target"] & (table["level"] == "channel"), "channel"]
     if len(untargeted):
         notes.append(
@@ -266,6 +290,8 @@ def attainment(
         prior_partial=prior_partial,
         notes=tuple(notes),
         cents=table,
+        marker=coverage.marker(periods[0], periods[-1]),
+        prior_marker=coverage.marker(priors[0], priors[-1]),
     )
 
 

@@ -16,10 +16,12 @@ so they count in full as mix; reference revenue on zero reference units counts a
 with no reference units at all counts its whole (unit-bearing) sales as volume.
 
 **Returns.** The PVM runs on *gross* sales (lines with quantity and revenue >= 0). The target, which
-is net of returns, is grossed up by the channel's return rate in the baseline quarter (returns /
-gross sales, separately for revenue and units; 0 when the baseline has no gross sales or the rate is
-not in [0, 1)): ``gross target = TR / (1 - rate)``. **returns** ``= actual returns - expected
-returns`` with ``expected returns = TR - gross target`` (both negative numbers).
+is net of returns, is grossed up by the channel's return rate over the four quarters before the
+reviewed one (returns / gross sales summed over them, separately for revenue and units; fewer
+quarters where the data begin later, 0 when they hold no gross sales or the rate is not in [0, 1)):
+``gross target = TR / (1 - rate)``. **returns** ``= actual returns - expected returns`` with
+``expected returns = TR - gross target`` (both negative numbers). One quarter's recall so weighs a
+quarter of the rate rather than becoming next year's whole returns effect.
 
 **Segments inside a channel.** Targets set at channel x product_line are used directly (grossed up
 at the channel's rate). Otherwise the gross target is split over product lines by the baseline
@@ -31,7 +33,9 @@ by its share of gross revenue, i.e. ``TP_i`` is the line's baseline price scaled
 **Baseline.** ``baseline="target"`` (default) compares with the target wherever it carries units;
 a channel whose target has no units (NaN, or 0 units for a non-zero revenue) falls back to the
 prior year. ``baseline="prior_year"`` uses the same quarter a year earlier for every channel: its
-gross sales, units and returns are the reference, and **growth_asked** ``= baseline - target``
+gross sales and units are the reference, with returns expected at the same four-quarter rate
+(``expected returns = -rate * baseline gross``, ``baseline = gross + expected returns``), and
+**growth_asked** ``= baseline - target``
 (minus the growth the target asked for) closes the bridge: ``gap = (actual - baseline) -
 (target - baseline)``. A quarter without a baseline year has an empty reference.
 
@@ -76,6 +80,7 @@ from analysis.targets.bridge_baseline import (
     gross_and_returns,
     reference_segments,
     reference_totals,
+    return_window,
 )
 from analysis.targets.bridge_effects import EFFECTS, channel_rows, pvm, segment_cents, total_row
 from analysis.targets.bridge_notes import notes_for, rule_for
@@ -145,6 +150,7 @@ class Bridge:
     rule: str
     cents: pd.DataFrame
     segment_cents: pd.DataFrame
+    marker: str = ""  # how the data cover the quarter: '' or "partial: data to 2025-11-15"
 
     @property
     def table(self) -> pd.DataFrame:
@@ -202,10 +208,16 @@ def bridge(
     needed = ["channel", segment, "quantity", "revenue"]
     now = gross_and_returns(lines_in(sales, calendar, [period], needed), segment)
     then = gross_and_returns(lines_in(sales, calendar, [prior], needed), segment)
+    window = return_window(period, coverage)
+    returned = (
+        gross_and_returns(lines_in(sales, calendar, window, needed), segment)
+        if window
+        else then.iloc[:0]
+    )
     rows = targets_for(targets, calendar, [period])
     goal = sum_targets(rows, ["channel"])
 
-    ch = channel_totals(now, then, goal)
+    ch = channel_totals(now, then, goal, returned)
     ch["reference"] = np.where(
         ~ch["has_target"],
         "none",
@@ -218,14 +230,15 @@ def bridge(
     table = pd.concat([table, total_row(table, ch, seg)], ignore_index=True)
     segments = segment_cents(seg, table).rename(columns={"segment": segment})
 
-    notes = notes_for(ch, split, baseline, label, prior_label, coverage, period, prior)
+    notes = notes_for(ch, split, baseline, calendar, coverage, period, window)
     return Bridge(
         quarter=label,
         baseline=prior_label,
         mode=baseline,
         partial=coverage.is_partial(period),
         notes=tuple(notes),
-        rule=rule_for(baseline, prior_label, segment.replace("_", " ")),
+        rule=rule_for(baseline, calendar, period, window, segment.replace("_", " ")),
         cents=table,
         segment_cents=segments,
+        marker=coverage.marker(period),
     )

@@ -1,8 +1,8 @@
 """The reference a channel's bridge starts from: its target grossed up by returns, or last year.
 
-Split from ``analysis.targets.bridge`` so that building the reference (return rates, the target's
-split over segments by the baseline quarter) is apart from the effect arithmetic; the convention is
-stated in that module's docstring.
+Split from ``analysis.targets.bridge`` so that building the reference (return rates over the four
+quarters before the reviewed one, the target's split over segments by the baseline quarter) is
+apart from the effect arithmetic; the convention is stated in that module's docstring.
 """
 
 from __future__ import annotations
@@ -11,11 +11,21 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.cents import exact, nested_cents
-from analysis.data.series import exact_sums
+from analysis.data.series import Coverage, exact_sums
 from analysis.targets.attainment import sum_targets
 
 #: Placeholder product line of a target that could not be split (no sales in either quarter).
 UNSPLIT = "(unsplit)"
+#: Quarters before the reviewed one whose returns set the rate of expected returns: one quarter's
+#: recall is a quarter of the rate, not a whole year's returns effect.
+RETURN_QUARTERS = 4
+
+
+def return_window(period: pd.Period, coverage: Coverage) -> list[pd.Period]:
+    """The ``RETURN_QUARTERS`` quarters before ``period`` that the data reach, oldest first
+    (fewer, or none, when the history is shorter)."""
+    before = (period - k for k in range(RETURN_QUARTERS, 0, -1))
+    return [q for q in before if coverage.held(q) is not None]
 
 
 def gross_and_returns(lines: pd.DataFrame, segment: str) -> pd.DataFrame:
@@ -51,15 +61,20 @@ def gross_and_returns(lines: pd.DataFrame, segment: str) -> pd.DataFrame:
     return out
 
 
-def channel_totals(now: pd.DataFrame, then: pd.DataFrame, goal: pd.DataFrame) -> pd.DataFrame:
+def channel_totals(
+    now: pd.DataFrame, then: pd.DataFrame, goal: pd.DataFrame, window: pd.DataFrame
+) -> pd.DataFrame:
+    """Per channel: target, actual (``a_``), baseline quarter (``b_``) and the return window's
+    (``w_``) gross and return cents and units."""
     a = now.groupby(level="channel").sum()
     b = then.groupby(level="channel").sum()
+    w = window.groupby(level="channel").sum()
     index = a.index.union(b.index).union(goal.index)
     ch = pd.DataFrame(index=index.rename("channel"))
     ch["has_target"] = index.isin(goal.index)
     ch["tr"] = goal["cents"].reindex(index).to_numpy(dtype="float64")
     ch["tq"] = goal["units"].reindex(index).to_numpy(dtype="float64")
-    for prefix, part in (("a", a), ("b", b)):
+    for prefix, part in (("a", a), ("b", b), ("w", w)):
         for col in ("g_cents", "g_units", "r_cents", "r_units"):
             ch[f"{prefix}_{col}"] = part[col].reindex(index, fill_value=0).to_numpy()
     ch["a_net"] = ch["a_g_cents"] + ch["a_r_cents"]
@@ -78,18 +93,23 @@ def _rate(returned: pd.Series, gross: pd.Series) -> np.ndarray:
 
 
 def reference_totals(ch: pd.DataFrame) -> None:
-    """Gross reference revenue and units, expected returns and net reference, per channel."""
+    """Gross reference revenue and units, expected returns and net reference, per channel.
+
+    Returns are expected at the channel's rate over the return window (``w_``), both against the
+    target (grossed up at that rate) and against the prior year (its gross sales at that rate).
+    """
     target = (ch["reference"] == "target").to_numpy()
     prior = (ch["reference"] == "prior_year").to_numpy()
-    ch["rate"] = _rate(ch["b_r_cents"], ch["b_g_cents"])
-    ch["rate_units"] = _rate(ch["b_r_units"], ch["b_g_units"])
+    ch["rate"] = _rate(ch["w_r_cents"], ch["w_g_cents"])
+    ch["rate_units"] = _rate(ch["w_r_units"], ch["w_g_units"])
     gross = ch["tr"] / (1 - ch["rate"])
     ch["ref_gross"] = np.select([target, prior], [gross, ch["b_g_cents"]], 0.0)
     ch["ref_units"] = np.select(
         [target, prior], [ch["tq"] / (1 - ch["rate_units"]), ch["b_g_units"]], 0.0
     )
-    ch["expected_returns"] = np.select([target, prior], [ch["tr"] - gross, ch["b_r_cents"]], 0.0)
-    ch["ref_net"] = np.select([target, prior], [ch["tr"], ch["b_net"]], 0.0)
+    prior_returns = -ch["rate"] * ch["b_g_cents"]
+    ch["expected_returns"] = np.select([target, prior], [ch["tr"] - gross, prior_returns], 0.0)
+    ch["ref_net"] = np.select([target, prior], [ch["tr"], ch["b_g_cents"] + prior_returns], 0.0)
 
 
 def reference_segments(

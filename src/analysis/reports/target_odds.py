@@ -1,0 +1,167 @@
+"""The forecast report's odds of the targets: only quarters not yet closed get odds.
+
+A target of a forecast quarter that the data already cover completely (a review of an earlier
+quarter) is closed: it shows its actual attainment, the target report's own figure, instead of a
+chance. A quarter under way (the data cover part of it) keeps its odds, with what was booked so
+far; a target already reached there has a chance of 100 %. A partial reviewed quarter is not
+forecast: the notes give what it has booked so far against its target.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from analysis.forecasting import odds as distribution
+from analysis.reports import present
+from analysis.reports.forecast import PARAMETERS, Outlook
+from analysis.targets.attainment import attainment
+
+_PROBABILITY = next(p for p in PARAMETERS if p.name == "probability")
+COLUMNS = ["quarter", "channel", "target", "mean", "probability", "supported", "gap"]
+#: What an empty cell means: a closed quarter has no odds, a quarter not closed no final actual.
+MISSING = {
+    "probability": "closed",
+    "supported": "closed",
+    "gap": "closed",
+    "actual": "not closed",
+    "attainment": "not closed",
+}
+
+
+def odds(outlook: Outlook, probability: float = 0.7) -> pd.DataFrame:
+    """For each channel target in the forecast quarters: P(reaching it) and the supported target,
+    or, for a closed quarter, its ``actual`` and ``attainment`` (columns added only when a
+    forecast quarter holds sales: closed or under way)."""
+    _PROBABILITY.check(probability)
+    targets = outlook.review.dataset.targets
+    if targets is None or not outlook.made:
+        return pd.DataFrame()
+    extra = [c for c in targets.columns if c not in ("quarter", "channel", "target_revenue",
+                                                     "target_quantity")]  # fmt: skip
+    channel_targets = targets.loc[targets[extra].isna().all(axis=1)] if extra else targets
+    wanted = channel_targets.groupby(["quarter", "channel"], as_index=False)["target_revenue"].sum()
+    fc = outlook.forecasts.loc[outlook.forecasts["level"] == "channel"]
+    wanted = wanted.merge(
+        fc[["quarter", "unique_id", "ds"]].drop_duplicates(),
+        left_on=["quarter", "channel"],
+        right_on=["quarter", "unique_id"],
+    )
+    if wanted.empty:
+        return pd.DataFrame()
+    table = distribution.odds(
+        fc, wanted.rename(columns={"target_revenue": "target"}), probability=probability
+    )
+    table = table.merge(wanted[["unique_id", "ds", "quarter"]], on=["unique_id", "ds"])
+    table = table.rename(columns={"unique_id": "channel"})[COLUMNS]
+    booked = _booked(outlook, sorted(table["quarter"].unique()))
+    if booked.empty:
+        return table
+    table = table.merge(booked, on=["quarter", "channel"], how="left")
+    closed = table["closed"].eq(True)
+    table.loc[closed, ["probability", "supported", "gap"]] = float("nan")
+    reached = ~closed & (table["actual"] >= table["target"])
+    table.loc[reached, "probability"] = 1.0
+    return table.drop(columns="closed")
+
+
+def _booked(outlook: Outlook, quarters: list[str]) -> pd.DataFrame:
+    """Actual and attainment per targeted channel of the forecast quarters that hold sales data
+    (``closed`` when the data cover the whole quarter)."""
+    review = outlook.review
+    coverage, calendar = review.coverage, review.calendar
+    rows = []
+    for label in quarters:
+        period = calendar.parse(label)
+        if coverage.held(period) is None:
+            continue
+        table = _attainment(outlook, period)
+        table = table.loc[(table["level"] == "channel") & table["has_target"]]
+        rows.append(
+            table[["channel", "actual", "attainment"]].assign(
+                quarter=label, closed=not coverage.is_partial(period)
+            )
+        )
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def _attainment(outlook: Outlook, period: pd.Period) -> pd.DataFrame:
+    review = outlook.review
+    return attainment(
+        review.dataset.sales,
+        review.dataset.targets,
+        period,
+        calendar=review.calendar,
+        coverage=review.coverage,
+    ).table
+
+
+def notes(outlook: Outlook) -> list[str]:
+    """What the odds leave out: a partial reviewed quarter (booked so far against its target),
+    closed quarters and quarters under way."""
+    review = outlook.review
+    out = []
+    if review.partial and review.dataset.targets is not None:
+        table = _attainment(outlook, review.quarter)
+        rows = table.loc[(table["level"] == "channel") & table["has_target"]]
+        if len(rows):
+            cur = review.currency
+            booked = "; ".join(
+                f"{r['channel']} {present.money(r['actual'], cur, short=True)} of "
+                f"{present.money(r['target'], cur, short=True)} "
+                f"({present.percent(r['attainment'])})"
+                for _, r in rows.iterrows()
+            )
+            out.append(
+                f"{review.label} is not closed ({review.coverage.extent(review.quarter)}) and is "
+                f"not forecast, so it has no odds; booked so far against its targets: {booked}."
+            )
+    if not outlook.made:
+        return out
+    for label in sorted(outlook.forecasts["quarter"].unique()):
+        period = review.calendar.parse(label)
+        if review.coverage.held(period) is None:
+            continue
+        if not review.coverage.is_partial(period):
+            out.append(
+                f"{label} is closed: the data cover all of it, so it shows its actual attainment "
+                "instead of a chance."
+            )
+        else:
+            out.append(
+                f"{label} is under way ({review.coverage.extent(period)}): Actual is what it "
+                "booked so far, and a target already reached has a chance of 100%."
+            )
+    return out
+
+
+def note(outlook: Outlook) -> str:
+    """Why :func:`odds` has no rows."""
+    if not outlook.made:
+        return "No forecast was made, so there are no odds of reaching the targets."
+    return "No targets are set for the forecast quarters."
+
+
+def table(chances: pd.DataFrame, currency: str, probability: float) -> Styler:
+    """:func:`odds` as the report shows it."""
+    money = [c for c in ("target", "mean", "supported", "gap", "actual") if c in chances]
+    percent = [c for c in ("probability", "attainment") if c in chances]
+    return present.table(
+        chances,
+        currency,
+        money_columns=money,
+        percent_columns=percent,
+        signed_columns=["gap"],
+        labels={
+            "quarter": "Quarter",
+            "channel": "Channel",
+            "target": "Target",
+            "mean": "Forecast",
+            "probability": "Chance of reaching it",
+            "supported": f"Supported at {probability:.0%}",
+            "gap": "Target above supported",
+            "actual": "Actual",
+            "attainment": "Attainment",
+        },
+        missing={k: v for k, v in MISSING.items() if k in chances},
+    )
