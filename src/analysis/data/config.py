@@ -16,11 +16,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analysis.core import schema
 from analysis.core.bundled import sample_dir
 from analysis.core.errors import ConfigError, shown
 from analysis.core.quarters import FiscalCalendar
+from analysis.data.date_formats import DATE_FORMAT_RULE, check_date_format
 from analysis.data.statements import check_query
 from analysis.data.urls import MEMORY_DUCKDB, check_url, display_url, query_backend, relative
 from analysis.data.yaml_limits import read_yaml
@@ -35,7 +37,9 @@ TARGETS_COLUMNS: tuple[str, ...] = (
 )
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
-_SOURCE_KEYS = ("path", "url", "query", "table", "sheet", "encoding", "columns")
+_SOURCE_KEYS = (
+    "path", "url", "query", "table", "sheet", "encoding", "date_format", "columns",
+)  # fmt: skip
 _TOP_KEYS = (
     "sales",
     "targets",
@@ -45,6 +49,7 @@ _TOP_KEYS = (
     "data_through",
     "max_rejected_share",
     "cluster",
+    "timezone",
 )
 #: ``currency:`` is shown next to every amount; refused in it: markup and Unicode control, format
 #: (bidi overrides), unassigned, private-use and surrogate characters, line and paragraph breaks.
@@ -69,6 +74,7 @@ class SourceConfig:
     table: str | None = None
     sheet: str | int | None = None
     encoding: str | None = None
+    date_format: str | None = None  # strftime pattern of the date column's text
     columns: Mapping[str, str] = field(default_factory=dict, hash=False)
     base_dir: Path | None = None
 
@@ -95,6 +101,10 @@ class SourceConfig:
             raise ConfigError("path: a pattern (*) is supported for parquet files only")
         if self.sheet is not None and kind != "excel":
             raise ConfigError("sheet applies to Excel files only")
+        if isinstance(self.sheet, int) and self.sheet < 0:
+            raise ConfigError(
+                f"sheet: expected a sheet name or its position (0 is the first), got {self.sheet}"
+            )
         if self.encoding is not None:
             if kind != "csv":
                 raise ConfigError("encoding applies to CSV files only")
@@ -102,6 +112,14 @@ class SourceConfig:
                 codecs.lookup(self.encoding)
             except LookupError:
                 raise ConfigError(f"encoding: unknown encoding {shown(self.encoding)}") from None
+        if self.date_format is not None:
+            why = check_date_format(self.date_format)
+            if why is not None:
+                detail = f" ({why})" if why else ""
+                raise ConfigError(
+                    f"date_format: expected {DATE_FORMAT_RULE}, "
+                    f"got {shown(self.date_format)}{detail}"
+                )
         if self.url is not None:
             check_url(self.url)
         backend = query_backend(self.url)
@@ -152,10 +170,13 @@ class RunConfig:
     data_through: date | None = None
     max_rejected_share: float = 0.01
     cluster: str | None = None  # a Dask scheduler's address: forecasts are fitted there
+    #: The zone timestamps with a time zone are converted to before their date is taken.
+    timezone: str = "UTC"
     source_file: Path | None = None
 
     def __post_init__(self) -> None:
         check_currency(self.currency)
+        check_timezone(self.timezone)
         if not 1 <= self.fiscal_year_start_month <= 12:
             raise ConfigError(
                 "fiscal_year_start_month: expected 1..12, "
@@ -203,7 +224,7 @@ def config_from_dict(data: Mapping[str, Any], base_dir: Path) -> RunConfig:
         options["fiscal_year_start_month"] = _typed(
             data["fiscal_year_start_month"], int, "fiscal_year_start_month", "a month number 1..12"
         )
-    for key in ("currency", "company", "cluster"):
+    for key in ("currency", "company", "cluster", "timezone"):
         if key in data:
             options[key] = _typed(data[key], str, key, "text")
     if data.get("data_through") is not None:
@@ -223,6 +244,17 @@ def check_currency(value: object) -> None:
         shown = repr(value)
         shown = shown if len(shown) <= 26 else f"{shown[:25]}… ({len(text)} characters)"
         raise ConfigError(f"currency: {shown} is not allowed; expected {CURRENCY_RULE}")
+
+
+def check_timezone(value: object) -> None:
+    """Unless ``value`` is an IANA time zone name (``Asia/Shanghai``, ``UTC``), a ConfigError."""
+    try:
+        ZoneInfo(value if isinstance(value, str) else "")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"timezone: {shown(value)} is not a time zone; expected an IANA name such as "
+            "Asia/Shanghai, Europe/Berlin, America/New_York or UTC"
+        ) from None
 
 
 def sample_config_path() -> Path:
@@ -263,14 +295,18 @@ def _source(value: Any, key: str, base_dir: Path, allowed: tuple[str, ...]) -> S
         )
     _reject_unknown(value, _SOURCE_KEYS, f"{key}.")
     options: dict[str, Any] = {}
-    for name in ("path", "url", "query", "table", "encoding"):
+    if key == "targets" and value.get("date_format") is not None:
+        raise ConfigError(f"{key}.date_format: targets have quarter labels, not dates")
+    for name in ("path", "url", "query", "table", "encoding", "date_format"):
         if value.get(name) is not None:
             text = _typed(value[name], str, f"{key}.{name}", "text")
             if not text.strip():
                 raise ConfigError(f"{key}.{name}: is empty")
             options[name] = text
     if value.get("sheet") is not None:
-        options["sheet"] = _typed(value["sheet"], (str, int), f"{key}.sheet", "a sheet name")
+        options["sheet"] = _typed(
+            value["sheet"], (str, int), f"{key}.sheet", "a sheet name or its position"
+        )
     if value.get("columns") is not None:
         check_columns(value["columns"], allowed, f"{key}.columns")
         options["columns"] = {name: header.strip() for name, header in value["columns"].items()}

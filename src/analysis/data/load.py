@@ -12,6 +12,7 @@ from analysis.core.errors import ConfigError, DataError
 from analysis.data import pushdown
 from analysis.data.columns import target_dimensions
 from analysis.data.config import RunConfig, load_config, sample_config_path
+from analysis.data.parse import DateRule
 from analysis.data.sources import read_table
 from analysis.data.validate import (
     Loaded,
@@ -60,6 +61,7 @@ def load(config: RunConfig | str | Path | None = None, *, in_engine: bool | None
     if not isinstance(config, RunConfig):
         config = load_config(config)
     targets_raw = read_table(config.targets) if config.targets is not None else None
+    dates = DateRule(config.sales.date_format, config.timezone)
     if in_engine is None:
         in_engine = pushdown.supports(config.sales) and (
             pushdown.count(config.sales) > LINES_IN_MEMORY
@@ -70,12 +72,14 @@ def load(config: RunConfig | str | Path | None = None, *, in_engine: bool | None
             dims += [
                 d for d in target_dimensions(targets_raw, config.targets.columns) if d not in dims
             ]
-        pushed = pushdown.daily(config.sales, config.calendar, dims, config.max_rejected_share)
+        pushed = pushdown.daily(
+            config.sales, config.calendar, dims, config.max_rejected_share, dates
+        )
         pushed.report.notes.append("summed per day in the database engine")
         sales = Loaded(pushed.totals, pushed.rejected, pushed.report)
     else:
         raw = read_table(config.sales)
-        sales = clean_sales(raw, config.sales.columns, config.max_rejected_share)
+        sales = clean_sales(raw, config.sales.columns, config.max_rejected_share, dates)
     _check_usable(sales, config)
     through = config.data_through
     if through is not None:

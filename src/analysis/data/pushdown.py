@@ -37,7 +37,7 @@ from analysis.core.errors import DataError
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.columns import match_sales_columns
 from analysis.data.config import SourceConfig
-from analysis.data.parse import clean_text, parse_dates
+from analysis.data.parse import DEFAULT_DATES, DateRule, clean_text, parse_dates
 from analysis.data.pushdown_columns import Columns, Engine
 from analysis.data.pushdown_duckdb import DuckDB
 from analysis.data.pushdown_sqlalchemy import Warehouse
@@ -80,9 +80,10 @@ def totals(
     calendar: FiscalCalendar,
     by: Sequence[str] = (),
     max_rejected_share: float = 0.01,
+    dates: DateRule = DEFAULT_DATES,
 ) -> Pushed:
     """Lines of ``source`` summed per quarter and ``by`` in its engine (see the module doc)."""
-    pushed = _summed(source, calendar, list(by), False, max_rejected_share)
+    pushed = _summed(source, calendar, list(by), False, max_rejected_share, dates)
     pushed.totals = (
         pushed.totals.groupby([*by, "period"], sort=True, observed=True, dropna=False)[_SUMS]
         .sum()
@@ -96,11 +97,12 @@ def daily(
     calendar: FiscalCalendar,
     by: Sequence[str],
     max_rejected_share: float = 0.01,
+    dates: DateRule = DEFAULT_DATES,
 ) -> Pushed:
     """Lines of ``source`` summed per day, ``by`` and kind (sale, or return of units or of money):
     ``date, <by...>, quantity, revenue, lines``, which every report reads as it reads the lines
     themselves (sums per group, returns told apart), in a fraction of their number and memory."""
-    pushed = _summed(source, calendar, list(by), True, max_rejected_share)
+    pushed = _summed(source, calendar, list(by), True, max_rejected_share, dates)
     summed = (
         pushed.totals.groupby(["day", *by, "kind"], sort=True, observed=True, dropna=False)[_SUMS]
         .sum()
@@ -124,6 +126,7 @@ def _summed(
     by: list[str],
     by_day: bool,
     max_rejected_share: float,
+    dates: DateRule,
 ) -> Pushed:
     """Sums per day or month, ``by`` and kind: ``day, <by...>, kind, period, cents, quantity,
     lines`` (``day`` is the month's first day when summed by month), with the row accounting."""
@@ -137,7 +140,7 @@ def _summed(
         )
         columns = Columns(found, kinds, by, by_day)
         groups = engine.sum(columns)
-        clean = _judge(groups, columns, calendar)
+        clean = _judge(groups, columns, calendar, dates)
         looked_at = pd.DataFrame(columns=["__row"])
         if not clean.all():
             looked_at = engine.look(columns, _bad_values(groups.loc[~clean], columns))
@@ -157,7 +160,7 @@ def _summed(
             looked_at["__row"].to_numpy(dtype="int64"),
             source.label,
         )
-        judged = clean_sales(raw, source.columns, max_rejected_share=1.0)
+        judged = clean_sales(raw, source.columns, max_rejected_share=1.0, dates=dates)
         used += judged.report.rows_used
         rejected = judged.report.rejected
         sample = judged.rejected.head(REJECTED_SAMPLE)
@@ -198,7 +201,9 @@ def _as_groups(
     )
 
 
-def _judge(groups: pd.DataFrame, columns: Columns, calendar: FiscalCalendar) -> np.ndarray:
+def _judge(
+    groups: pd.DataFrame, columns: Columns, calendar: FiscalCalendar, dates: DateRule
+) -> np.ndarray:
     """Clean groups (unflagged, a usable date, no empty text); adds ``period`` and replaces
     raw texts (and text dates) by what the pandas path makes of them, keeping ``raw <name>``."""
     ok = ~groups["f"].to_numpy(dtype=bool)
@@ -208,7 +213,7 @@ def _judge(groups: pd.DataFrame, columns: Columns, calendar: FiscalCalendar) -> 
         months = pd.to_numeric(groups["d"], errors="coerce")
         days = pd.to_datetime(months.astype("Int64").astype("string") + "01", format="%Y%m%d")
     else:
-        days = parse_dates(groups["d"])
+        days = parse_dates(groups["d"], dates)
         groups["first"] = groups["last"] = days
     ok &= days.notna().to_numpy()
     groups["day"] = days.astype("datetime64[us]")

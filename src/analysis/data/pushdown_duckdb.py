@@ -29,6 +29,8 @@ _DUCKDB_NUMBERS = re.compile(
     r"|DOUBLE|DECIMAL\(\d+,\d+\))$"
 )
 _DUCKDB_DATES = ("DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")
+#: Timestamps with a time zone: judged in Python, which converts them to the run's time zone.
+_DUCKDB_ZONED = ("TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE")
 #: A line's kind, as the bridge tells returns: 1 fewer units, 2 less money (units not negative),
 #: 0 a sale. Lines of one kind summed keep their kind, so summed lines bridge as the lines do.
 _RETURN_KIND = "CASE WHEN q < 0 THEN 1 WHEN cents < 0 THEN 2 ELSE 0 END"
@@ -40,6 +42,7 @@ class DuckDB:
     def __init__(self, con: duckdb.DuckDBPyConnection, source: SourceConfig) -> None:
         self.con, self.source = con, source
         self.relation = self._relation()
+        self.zoned: list[str] = []  # timestamp columns with a time zone, found by probe()
 
     @classmethod
     @contextmanager
@@ -70,6 +73,8 @@ class DuckDB:
         described = self.con.execute(f"DESCRIBE SELECT * FROM {self.relation}").fetchall()
         kinds = {}
         for name, kind, *_ in described:
+            if kind.startswith(_DUCKDB_ZONED):
+                self.zoned.append(name)
             if _DUCKDB_NUMBERS.match(kind):
                 kinds[name] = "number"
             elif kind in _DUCKDB_DATES:
@@ -138,9 +143,13 @@ class DuckDB:
             if listed:
                 where.append(f"{expr} IN ({', '.join(listed)})")
         numbered = self._relation(numbered=True)
-        return self.con.execute(
+        lines = self.con.execute(
             f"SELECT * FROM {numbered} WHERE {' OR '.join(where)} ORDER BY __row"
         ).df()
+        for name in self.zoned:  # without ICU DuckDB hands them over as UTC clock times
+            if lines[name].dt.tz is None:
+                lines[name] = lines[name].dt.tz_localize("UTC")
+        return lines
 
     def _relation(self, numbered: bool = False) -> str:
         """The source as a relation; ``numbered`` adds ``__row``, the row number the pandas path

@@ -24,12 +24,21 @@ from analysis.core.errors import shown as quoted
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.columns import match_columns, match_sales_columns
 from analysis.data.config import SALES_COLUMNS, TARGETS_COLUMNS
-from analysis.data.parse import clean_text, nonblank, parse_dates, parse_numbers
+from analysis.data.date_formats import suggest_date_format
+from analysis.data.parse import (
+    DEFAULT_DATES,
+    DateRule,
+    clean_text,
+    nonblank,
+    parse_dates,
+    parse_numbers,
+)
 from analysis.data.sources import RawTable, blank
 
 _NUMERIC = ("quantity", "revenue", "unit_price", "target_revenue", "target_quantity")
 _EXPECTED = {
-    "date": "a date such as 2025-12-31 (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD)",
+    "date": "a date such as 2025-12-31 (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD; any other format "
+    "named by the source's date_format:)",
     "number": "a number such as 1234.50",
     "text": "a value",
 }
@@ -95,21 +104,33 @@ class Loaded:
 
 
 def clean_sales(
-    raw: RawTable, columns: Mapping[str, str], max_rejected_share: float = 0.01
+    raw: RawTable,
+    columns: Mapping[str, str],
+    max_rejected_share: float = 0.01,
+    dates: DateRule = DEFAULT_DATES,
 ) -> Loaded:
-    """Typed sales lines; unusable rows are set aside unless there are too many of them."""
+    """Typed sales lines; unusable rows are set aside unless there are too many of them.
+
+    ``dates`` is the source's ``date_format:`` and the run's ``timezone:``."""
     found, notes = match_sales_columns(raw, columns)
     frame = raw.frame
     n = len(frame)
     data: dict[str, pd.Series] = {}
     reasons = np.full(n, "", dtype=object)
     problems: list[tuple[str, str, np.ndarray]] = []  # (column, kind of problem, bad rows)
+    hints: list[str] = []  # what would read the rows set aside
     for name in [name for name in SALES_COLUMNS if name in found]:
         values = frame[found[name]]
         required = name in schema.SALES_REQUIRED
         if name == "date":
-            parsed, problem = parse_dates(values), "not a date"
+            parsed, problem = parse_dates(values, dates), "not a date"
             bad = parsed.isna().to_numpy()
+            if dates.format is not None:
+                problem += f" (expected {dates.format})"
+            elif bad.any() and (hint := suggest_date_format(values[bad])):
+                hints.append(
+                    f"dates such as {quoted(values[bad].iloc[0])} are not year first: {hint}"
+                )
         elif name in _NUMERIC:
             parsed, problem = parse_numbers(values), "not a number"
             bad = parsed.isna().to_numpy()
@@ -129,9 +150,9 @@ def clean_sales(
     counts = {
         str(key): int(count) for key, count in pd.Series(reasons[~keep]).value_counts().items()
     }
-    report = LoadReport(raw.label, n, int(keep.sum()), counts, notes)
+    report = LoadReport(raw.label, n, int(keep.sum()), counts, notes + hints)
     if n - keep.sum() > max_rejected_share * n:
-        raise _too_many_rejected(raw, found, problems, reasons, report, max_rejected_share)
+        raise _too_many_rejected(raw, found, problems, reasons, report, max_rejected_share, hints)
     table = pd.DataFrame(data).loc[keep].reset_index(drop=True)
     return Loaded(table, rejected, report)
 
@@ -278,6 +299,7 @@ def _too_many_rejected(
     reasons: np.ndarray,
     report: LoadReport,
     limit: float,
+    hints: list[str],
 ) -> DataError:
     details = []
     for name, problem, bad in problems:
@@ -287,15 +309,15 @@ def _too_many_rejected(
             shown = ", ".join(map(str, numbers[:5])) + (" …" if len(numbers) > 5 else "")
             kind = "date" if name == "date" else "number" if name in _NUMERIC else "text"
             values = raw.frame.loc[first, found[name]]
+            expected = "" if "(expected" in problem else f" (expected {_EXPECTED[kind]})"
             details.append(
-                f"row {shown}: {_column(found, name)} {_values(values)} is {problem} "
-                f"(expected {_EXPECTED[kind]})"
+                f"row {shown}: {_column(found, name)} {_values(values)} is {problem}{expected}"
             )
     counts = ", ".join(f"{reason} {count:,}" for reason, count in report.rejected.items())
     error = DataError(
         f"{report.rows_rejected:,} of {report.rows_read:,} rows "
         f"({report.rows_rejected / report.rows_read:.1%}) cannot be used, more than "
-        f"max_rejected_share {limit:.1%} allows ({counts}). " + "; ".join(details),
+        f"max_rejected_share {limit:.1%} allows ({counts}). " + "; ".join(details + hints),
         source=raw.label,
     )
     return _located(error, raw.rows[reasons != ""])
