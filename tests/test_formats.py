@@ -359,3 +359,33 @@ def test_zoned_parquet_dates_are_taken_in_the_run_zone(tmp_path: Path, in_engine
     }  # in UTC each of these dates is a day early: 2025-03-30 16:00Z is Shanghai's midnight
     utc = config_from_dict({"sales": "sales.parquet"}, tmp_path)
     assert load(utc, in_engine=in_engine).sales["date"].min() == pd.Timestamp("2025-03-30")
+
+
+def test_both_paths_date_zoned_timestamps_alike_across_summer_time(tmp_path: Path) -> None:
+    """Every 37 minutes around New York's two clock changes of 2025, summed per local day by the
+    engine and by pandas, against the dates pandas' own time zone conversion gives."""
+    instants = pd.DatetimeIndex(
+        [
+            *pd.date_range("2025-03-08", "2025-03-11", freq="37min", tz="UTC"),
+            *pd.date_range("2025-11-01", "2025-11-04", freq="37min", tz="UTC"),
+        ]
+    )
+    n = len(instants)
+    frame = pd.DataFrame(
+        {
+            "date": instants,
+            **{name: "x" for name in ("channel", "region", "product_line", "product")},
+            "customer": "C",
+            "quantity": 1.0,
+            "revenue": [float(i % 97) for i in range(n)],
+        }
+    )
+    frame.to_parquet(tmp_path / "sales.parquet")
+    expected = frame.groupby(instants.tz_convert("America/New_York").tz_localize(None).normalize())[
+        "revenue"
+    ].sum()
+    config = config_from_dict({"sales": "sales.parquet", "timezone": "America/New_York"}, tmp_path)
+    for in_engine in (False, True):
+        sales = load(config, in_engine=in_engine).sales
+        by_day = sales.groupby("date")["revenue"].sum()
+        assert by_day.to_dict() == expected.to_dict(), in_engine

@@ -134,7 +134,7 @@ def _summed(
         raise DataError(
             "summing in the engine needs Parquet files or a SQL source", source=source.label
         )
-    with _engine(source) as (engine, probe, kinds):
+    with _engine(source, dates.timezone) as (engine, probe, kinds):
         found, notes = match_sales_columns(
             RawTable(probe, np.arange(1, len(probe) + 1), source.label), source.columns
         )
@@ -243,10 +243,12 @@ def _values(values: pd.Series) -> list[object]:
 
 
 @contextmanager
-def _engine(source: SourceConfig) -> Iterator[tuple[Engine, pd.DataFrame, dict[str, str]]]:
+def _engine(
+    source: SourceConfig, timezone: str = "UTC"
+) -> Iterator[tuple[Engine, pd.DataFrame, dict[str, str]]]:
     """The engine for the source, a few of its rows and the kind of each column."""
     if source.kind == "parquet" or (source.url or "duckdb:").startswith("duckdb:"):
-        with DuckDB.open(source) as duck:
+        with DuckDB.open(source, timezone) as duck:
             yield duck, *duck.probe()
         return
     with Warehouse.open(source) as warehouse:
