@@ -212,7 +212,7 @@ POLISH = ["date,region,customer", "2025-01-02,Łódź,Józef Wiśniewski", "2025
         (WESTERN, "cp850"),
         (DOS, "cp437"),  # alone: mac_latin2 or cp775
         (DOS[:2], "cp437"),
-        (POLISH, "cp1250"),  # alone: cp1252, £ódŸ
+        (POLISH, "cp1250"),  # a guard: the Western reading (£ódŸ) must not win
     ],
 )
 def test_code_pages_of_western_and_central_european_text(

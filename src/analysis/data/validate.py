@@ -37,8 +37,8 @@ from analysis.data.sources import RawTable, blank
 
 _NUMERIC = ("quantity", "revenue", "unit_price", "target_revenue", "target_quantity")
 _EXPECTED = {
-    "date": "a date such as 2025-12-31 (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD; any other format "
-    "named by the source's date_format:)",
+    "date": "a date such as 2025-12-31 (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD), or one in the "
+    "format the source names with date_format:",
     "number": "a number such as 1234.50",
     "text": "a value",
 }
