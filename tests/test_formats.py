@@ -389,3 +389,38 @@ def test_both_paths_date_zoned_timestamps_alike_across_summer_time(tmp_path: Pat
         sales = load(config, in_engine=in_engine).sales
         by_day = sales.groupby("date")["revenue"].sum()
         assert by_day.to_dict() == expected.to_dict(), in_engine
+
+
+@pytest.mark.parametrize("in_engine", [False, True])
+def test_date_format_reads_text_dates_in_both_paths(tmp_path: Path, in_engine: bool) -> None:
+    texts = [
+        "2/24/2003 0:00",
+        "12/31/2003 23:59",
+        "2/24/2003 13:00",
+        "2003-02-24",
+        "31/12/2003 1:00",
+    ]
+    frame = pd.DataFrame(
+        {
+            "date": texts * 40,
+            **{name: "x" for name in ("channel", "region", "product_line", "product")},
+            "customer": "C",
+            "quantity": 1.0,
+            "revenue": 2.5,
+        }
+    )
+    frame.to_parquet(tmp_path / "sales.parquet")
+    config = config_from_dict(
+        {
+            "sales": {"path": "sales.parquet", "date_format": "%m/%d/%Y %H:%M"},
+            "max_rejected_share": 0.5,
+        },
+        tmp_path,
+    )
+    dataset = load(config, in_engine=in_engine)
+    by_day = dataset.sales.groupby("date")["revenue"].sum()
+    assert by_day.to_dict() == {
+        pd.Timestamp("2003-02-24"): 200.0,
+        pd.Timestamp("2003-12-31"): 100.0,
+    }
+    assert dataset.reports[0].rejected == {"date: not a date (expected %m/%d/%Y %H:%M)": 80}
