@@ -17,7 +17,8 @@ from analysis.data import pushdown, series
 from analysis.data.config import SourceConfig, config_from_dict
 from analysis.data.load import load
 from analysis.data.sources import RawTable
-from analysis.data.validate import clean_sales, clean_targets
+from analysis.data.validate import clean_sales
+from analysis.data.validate_targets import clean_targets
 
 BEYOND = "revenue: implausible (beyond ±1,000,000,000,000)"
 

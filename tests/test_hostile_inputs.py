@@ -106,7 +106,7 @@ def test_a_parquet_file_without_a_column(tmp_path, capsys, lines):
 
 def test_a_binary_file_named_csv(tmp_path, capsys):
     (tmp_path / "s.csv").write_bytes(bytes(range(256)) * 50)
-    _refused(_config(tmp_path, "s.csv"), capsys, "s.csv: cannot tell which text encoding")
+    _refused(_config(tmp_path, "s.csv"), capsys, "s.csv: looks like binary data", "not CSV text")
 
 
 def test_an_empty_csv(tmp_path, capsys):

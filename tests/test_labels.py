@@ -16,7 +16,8 @@ from analysis.data import pushdown
 from analysis.data.config import SourceConfig
 from analysis.data.labels import key, unify
 from analysis.data.sources import RawTable
-from analysis.data.validate import clean_sales, clean_targets
+from analysis.data.validate import clean_sales
+from analysis.data.validate_targets import clean_targets
 
 
 def sales_table(channels: list[str], regions: list[str] | None = None) -> RawTable:

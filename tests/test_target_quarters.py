@@ -14,7 +14,7 @@ from analysis.core.quarters import FiscalCalendar
 from analysis.data.config import config_from_dict, load_config
 from analysis.data.load import load
 from analysis.data.sources import RawTable
-from analysis.data.validate import clean_targets
+from analysis.data.validate_targets import clean_targets
 
 APRIL = FiscalCalendar(4)
 

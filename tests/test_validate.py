@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from analysis.core.errors import DataError
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.sources import RawTable
-from analysis.data.validate import LoadReport, clean_sales, clean_targets
+from analysis.data.validate import LoadReport, clean_sales
+from analysis.data.validate_targets import clean_targets
 
 CALENDAR = FiscalCalendar()
 

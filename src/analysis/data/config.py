@@ -8,12 +8,10 @@ a database password comes from an environment variable (``${NAME}`` in the URL).
 from __future__ import annotations
 
 import codecs
-import difflib
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,15 @@ from analysis.core import schema
 from analysis.core.bundled import sample_dir
 from analysis.core.errors import ConfigError, shown
 from analysis.core.quarters import FiscalCalendar
+from analysis.data.config_values import (
+    as_date,
+    check_currency,
+    check_timezone,
+    reject_unknown,
+    suggest,
+    typed,
+)
+from analysis.data.date_formats import DATE_FORMAT_RULE, check_date_format
 from analysis.data.expression import Expression
 from analysis.data.rules import AMOUNT_CAP, MAX_AMOUNT, check_compute, check_fill
 from analysis.data.series import DEFAULT_LEVELS
@@ -41,7 +48,8 @@ TARGETS_COLUMNS: tuple[str, ...] = (
 _HIERARCHY = tuple(dict.fromkeys(name for level in DEFAULT_LEVELS for name in level))
 _GLOB_CHARS = re.compile(r"[*?\[]")
 _SOURCE_KEYS = (
-    "path", "url", "query", "table", "sheet", "encoding", "columns", "compute", "fill", "duplicates"
+    "path", "url", "query", "table", "sheet", "encoding", "date_format", "columns", "compute",
+    "fill", "duplicates",
 )  # fmt: skip
 #: Keys that shape sales lines: refused on targets, which are hand-made and checked strictly.
 _SALES_ONLY = ("compute", "fill", "duplicates")
@@ -56,16 +64,10 @@ _TOP_KEYS = (
     "max_amount",
     "cluster",
     "target_quarters",
+    "timezone",
 )
 #: How ``target_quarters:`` reads a target's label without ``FY`` under a fiscal calendar.
 TARGET_QUARTERS = ("fiscal", "calendar")
-#: ``currency:`` is shown next to every amount; refused in it: markup and Unicode control, format
-#: (bidi overrides), unassigned, private-use and surrogate characters, line and paragraph breaks.
-_NOT_IN_CURRENCY = ("Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp")
-CURRENCY_RULE = (
-    "an ISO 4217 code of three capital letters (CNY, USD) or a currency sign of at most 3 "
-    "characters (¥, US$) without <, >, &, quotes or control characters"
-)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class SourceConfig:
     table: str | None = None
     sheet: str | int | None = None
     encoding: str | None = None
+    date_format: str | None = None  # strftime pattern of the date column's text
     columns: Mapping[str, str] = field(default_factory=dict, hash=False)
     base_dir: Path | None = None
     #: Sales columns derived from the source's columns (``revenue: "Quantity * UnitPrice"``).
@@ -116,6 +119,10 @@ class SourceConfig:
             raise ConfigError("path: a pattern (*) is supported for parquet files only")
         if self.sheet is not None and kind != "excel":
             raise ConfigError("sheet applies to Excel files only")
+        if isinstance(self.sheet, int) and self.sheet < 0:
+            raise ConfigError(
+                f"sheet: expected a sheet name or its position (0 is the first), got {self.sheet}"
+            )
         if self.encoding is not None:
             if kind != "csv":
                 raise ConfigError("encoding applies to CSV files only")
@@ -123,6 +130,14 @@ class SourceConfig:
                 codecs.lookup(self.encoding)
             except LookupError:
                 raise ConfigError(f"encoding: unknown encoding {shown(self.encoding)}") from None
+        if self.date_format is not None:
+            why = check_date_format(self.date_format)
+            if why is not None:
+                detail = f" ({why})" if why else ""
+                raise ConfigError(
+                    f"date_format: expected {DATE_FORMAT_RULE}, "
+                    f"got {shown(self.date_format)}{detail}"
+                )
         if self.url is not None:
             check_url(self.url)
         check_fill(self.fill)
@@ -178,10 +193,13 @@ class RunConfig:
     max_amount: float = MAX_AMOUNT
     cluster: str | None = None  # a Dask scheduler's address: forecasts are fitted there
     target_quarters: str | None = None  # fiscal | calendar: how to read 2019Q1 in a fiscal year
+    #: The zone timestamps with a time zone are converted to before their date is taken.
+    timezone: str = "UTC"
     source_file: Path | None = None
 
     def __post_init__(self) -> None:
         check_currency(self.currency)
+        check_timezone(self.timezone)
         if not 1 <= self.fiscal_year_start_month <= 12:
             raise ConfigError(
                 "fiscal_year_start_month: expected 1..12, "
@@ -230,7 +248,7 @@ def config_from_dict(data: Mapping[str, Any], base_dir: Path) -> RunConfig:
     """A checked :class:`RunConfig` from parsed YAML; relative paths are under ``base_dir``."""
     if not isinstance(data, Mapping):
         raise ConfigError("expected a mapping of keys such as 'sales:' and 'targets:'")
-    _reject_unknown(data, _TOP_KEYS, "")
+    reject_unknown(data, _TOP_KEYS, "")
     if data.get("sales") is None:
         raise ConfigError("sales: missing; give the sales lines as `sales: {path: sales.csv}`")
     base_dir = Path(base_dir)
@@ -241,28 +259,18 @@ def config_from_dict(data: Mapping[str, Any], base_dir: Path) -> RunConfig:
         else _source(data["targets"], "targets", base_dir, TARGETS_COLUMNS),
     }
     if "fiscal_year_start_month" in data:
-        options["fiscal_year_start_month"] = _typed(
+        options["fiscal_year_start_month"] = typed(
             data["fiscal_year_start_month"], int, "fiscal_year_start_month", "a month number 1..12"
         )
-    for key in ("currency", "company", "cluster", "target_quarters"):
+    for key in ("currency", "company", "cluster", "target_quarters", "timezone"):
         if key in data:
-            options[key] = _typed(data[key], str, key, "text")
+            options[key] = typed(data[key], str, key, "text")
     if data.get("data_through") is not None:
-        options["data_through"] = _date(data["data_through"], "data_through")
+        options["data_through"] = as_date(data["data_through"], "data_through")
     for key in ("max_rejected_share", "max_amount"):
         if key in data:
-            options[key] = float(_typed(data[key], (int, float), key, "a number"))
+            options[key] = float(typed(data[key], (int, float), key, "a number"))
     return RunConfig(**options)
-
-
-def check_currency(value: object) -> None:
-    """Unless ``value`` follows :data:`CURRENCY_RULE`, a ConfigError naming key, value and rule."""
-    text = value if isinstance(value, str) else ""
-    bad = any(c in "<>&\"'" or unicodedata.category(c) in _NOT_IN_CURRENCY for c in text)
-    if bad or not text.strip() or len(text) > 3:
-        shown = repr(value)
-        shown = shown if len(shown) <= 26 else f"{shown[:25]}… ({len(text)} characters)"
-        raise ConfigError(f"currency: {shown} is not allowed; expected {CURRENCY_RULE}")
 
 
 def sample_config_path() -> Path:
@@ -285,7 +293,7 @@ def check_columns(columns: Mapping[str, str], allowed: tuple[str, ...], key: str
         if name not in allowed:
             raise ConfigError(
                 f"{key}: {shown(name)} is not a column the workbench uses"
-                f"{_suggest(name, allowed)}; "
+                f"{suggest(name, allowed)}; "
                 f"map one of {', '.join(allowed)} to the source's own header"
             )
         if not isinstance(header, str) or not header.strip():
@@ -313,19 +321,23 @@ def _source(value: Any, key: str, base_dir: Path, allowed: tuple[str, ...]) -> S
         raise ConfigError(
             f"{key}: expected a mapping with path (or url/query/table), got {type(value).__name__}"
         )
-    _reject_unknown(value, _SOURCE_KEYS, f"{key}.")
+    reject_unknown(value, _SOURCE_KEYS, f"{key}.")
     for name in _SALES_ONLY:
         if key != "sales" and value.get(name) is not None:
             raise ConfigError(f"{key}.{name}: applies to the sales lines only")
     options: dict[str, Any] = {}
-    for name in ("path", "url", "query", "table", "encoding"):
+    if key == "targets" and value.get("date_format") is not None:
+        raise ConfigError(f"{key}.date_format: targets have quarter labels, not dates")
+    for name in ("path", "url", "query", "table", "encoding", "date_format"):
         if value.get(name) is not None:
-            text = _typed(value[name], str, f"{key}.{name}", "text")
+            text = typed(value[name], str, f"{key}.{name}", "text")
             if not text.strip():
                 raise ConfigError(f"{key}.{name}: is empty")
             options[name] = text
     if value.get("sheet") is not None:
-        options["sheet"] = _typed(value["sheet"], (str, int), f"{key}.sheet", "a sheet name")
+        options["sheet"] = typed(
+            value["sheet"], (str, int), f"{key}.sheet", "a sheet name or its position"
+        )
     if value.get("columns") is not None:
         check_columns(value["columns"], allowed, f"{key}.columns")
         options["columns"] = {name: header.strip() for name, header in value["columns"].items()}
@@ -335,46 +347,9 @@ def _source(value: Any, key: str, base_dir: Path, allowed: tuple[str, ...]) -> S
                 raise ConfigError(f"{key}.{name}: expected a mapping such as `customer: ...`")
             options[name] = value[name]
     if value.get("duplicates") is not None:
-        duplicates = _typed(value["duplicates"], str, f"{key}.duplicates", "keep or reject")
+        duplicates = typed(value["duplicates"], str, f"{key}.duplicates", "keep or reject")
         options["duplicates"] = duplicates
     try:
         return SourceConfig(**options, base_dir=base_dir)
     except ConfigError as err:
         raise ConfigError(f"{key}: {err}") from None
-
-
-def _typed(value: Any, types: type | tuple[type, ...], key: str, expected: str) -> Any:
-    if isinstance(value, bool) or not isinstance(value, types):
-        raise ConfigError(f"{key}: expected {expected}, got {shown(value)}")
-    return value
-
-
-def _date(value: Any, key: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        # 2025-02-30 has the shape of a date but is no day of the calendar
-        shaped = re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text)
-        why = ", which is not a day of the calendar" if shaped else ""
-        raise ConfigError(
-            f"{key}: expected a date such as 2025-12-31, got {shown(text)}{why}"
-        ) from None
-
-
-def _reject_unknown(data: Mapping[str, Any], allowed: tuple[str, ...], prefix: str) -> None:
-    unknown = [str(key)[:40] for key in data if key not in allowed]
-    if unknown:
-        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-        names = ", ".join(f"{prefix}{name}" for name in unknown[:5]) + more
-        hint = _suggest(unknown[0], allowed)
-        raise ConfigError(f"unknown key {names}{hint}; allowed keys: {', '.join(allowed)}")
-
-
-def _suggest(name: str, choices: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(str(name)[:40], choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -23,6 +23,24 @@ _WIDENED = {"gbk": "gb18030", "gb2312": "gb18030"}
 #: nothing more.
 _DETECT_BYTES = 256 * 1024
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
+#: Western Windows and DOS code pages, always weighed (charset-normalizer may leave them out).
+_WESTERN_CODE_PAGES = ("cp1252", "cp437", "cp850")
+#: Bytes of the non-ASCII lines whose readings are compared (:func:`_most_plausible`).
+_SCORED_BYTES = 64 * 1024
+#: Never in a sales export: C0/C1 controls, box drawing and block elements, private use.
+_IMPLAUSIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2500-\u259f\ue000-\uf8ff\ufffd]")
+#: A non-ASCII symbol or punctuation mark next to a letter (``£ódź``, ``Mart¡n``).
+_SYMBOL_BY_LETTER = re.compile(r"(?<=[^\W\d_])[^\w\s\x00-\x7f]|[^\w\s\x00-\x7f](?=[^\W\d_])")
+#: A small letter followed by a non-ASCII letter: the second must not be a capital (``MartÍn``).
+_LETTER_PAIR = re.compile(r"[^\W\d_][^\W\d_\x00-\x7f]")
+_WORD = re.compile("[^\\W\\d_]+")
+_ASCII_LETTER = re.compile("[A-Za-z]")
+#: Letters of another script than Latin (Latin runs to U+024F, with U+1E00-U+1EFF).
+_NOT_LATIN = re.compile("[^\x00-\u024f\u1e00-\u1eff]")
+#: Latin-1's letters without the Icelandic Ð, Þ, Ý (and ð, þ, ý).
+_WESTERN_LETTER = re.compile(
+    "[\u00c0-\u00cf\u00d1-\u00d6\u00d8-\u00dc\u00df-\u00ef\u00f1-\u00f6\u00f8-\u00fc\u00ff]"
+)
 _HANZI = re.compile("[\u4e00-\u9fff]")
 
 
@@ -74,14 +92,58 @@ def _detect(data: bytes, label: str) -> str:
                 return "gb18030"
         else:
             return "utf-8"
-    best = from_bytes(sample).best()
-    if best is None:
+    candidates = [match.encoding for match in from_bytes(sample)]
+    if not candidates:
         raise DataError(
             "cannot tell which text encoding this file uses",
             source=label,
             expected="UTF-8, or set `encoding:` for this source in the config",
         )
-    return _widen(best.encoding)
+    return _widen(_most_plausible(candidates, sample[:_SCORED_BYTES]))
+
+
+def _most_plausible(candidates: list[str], sample: bytes) -> str:
+    """Of charset-normalizer's candidates (best first), the one whose text reads most plausibly.
+
+    charset-normalizer ranks single-byte code pages by statistics that short names cannot feed:
+    a cp1252 ``Øresund`` comes out as cp1250 ``Řresund``, a DOS ``Martín`` as cp775 or cp932,
+    and on a short sample it may not offer the Western code pages at all. So Windows' and DOS's
+    Western code pages join its candidates (after them), and all are ranked again by what the
+    decoded text looks like: fewest implausible characters first (controls, box drawing, a
+    symbol next to a letter, a capital after a small letter, a word mixing scripts), then a
+    Western reading (every accented letter of a Latin word
+    one of Western Europe's, in Latin-1) before others, then charset-normalizer's order. Text in
+    other scripts (Chinese, Cyrillic, Greek) has no Western reading and keeps its choice.
+    """
+    scored = []
+    extra = [name for name in _WESTERN_CODE_PAGES if name not in candidates]
+    for rank, name in enumerate(candidates + extra):
+        try:
+            text = sample.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        implausible, western = _plausibility(text)
+        scored.append((implausible, not western, rank, name))
+    return min(scored)[3] if scored else candidates[0]
+
+
+def _plausibility(text: str) -> tuple[int, bool]:
+    """Implausible characters in a decoded sample, and whether it reads as Western European.
+
+    Implausible: controls, box drawing, a symbol next to a letter, a capital right after a small
+    letter, and a word mixing Latin letters with another script's (``ﺝiauliai``). Western: the
+    words with plain Latin letters have accented ones, all of them Latin-1 letters other than
+    the Icelandic Ð, Þ, Ý (where cp1252 puts the Turkish and Baltic Ş, Ğ, İ, Š, Ž).
+    """
+    implausible = len(_IMPLAUSIBLE.findall(text)) + len(_SYMBOL_BY_LETTER.findall(text))
+    implausible += sum(a.islower() and b.isupper() for a, b in _LETTER_PAIR.findall(text))
+    accented = western = 0
+    for word in _WORD.findall(text):
+        if _ASCII_LETTER.search(word):
+            implausible += bool(_NOT_LATIN.search(word))
+            accented += len(word) - len(_ASCII_LETTER.findall(word))
+            western += len(_WESTERN_LETTER.findall(word))
+    return implausible, 0 < accented == western
 
 
 def _simplified_chinese(sample: bytes) -> bool:

@@ -12,15 +12,11 @@ from analysis.core.errors import ConfigError, DataError
 from analysis.data import pushdown
 from analysis.data.columns import target_dimensions
 from analysis.data.config import RunConfig, load_config, sample_config_path
+from analysis.data.parse import DateRule
 from analysis.data.sources import read_table
 from analysis.data.strays import stray_reasons
-from analysis.data.validate import (
-    Loaded,
-    LoadReport,
-    clean_sales,
-    clean_targets,
-    set_aside,
-)
+from analysis.data.validate import Loaded, LoadReport, clean_sales, set_aside
+from analysis.data.validate_targets import clean_targets
 
 #: Above this many lines, a Parquet or SQL source is summed per day in its engine
 #: (:func:`analysis.data.pushdown.daily`) instead of loaded line by line.
@@ -71,6 +67,7 @@ def load(
         config = load_config(config)
     targets_raw = read_table(config.targets) if config.targets is not None else None
     held = None  # why a large source is loaded line by line all the same
+    dates = DateRule(config.sales.date_format, config.timezone)
     if in_engine is None:
         large = config.sales.kind in ("parquet", "sql") and (
             pushdown.count(config.sales) > LINES_IN_MEMORY
@@ -85,7 +82,7 @@ def load(
             ]
         pushed = pushdown.daily(
             config.sales, config.calendar, dims, config.max_rejected_share, config.max_amount,
-            data_through=config.data_through, today=today,
+            dates, data_through=config.data_through, today=today,
         )  # fmt: skip
         pushed.report.notes.append("summed per day in the database engine")
         sales = Loaded(pushed.totals, pushed.rejected, pushed.report)
@@ -101,6 +98,7 @@ def load(
             fill=source.fill,
             duplicates=source.duplicates,
             max_amount=config.max_amount,
+            dates=dates,
         )
         if held is not None:  # a large Parquet or SQL source shaped by compute/fill/duplicates
             sales.report.notes.append(held)

@@ -5,10 +5,16 @@ pushdown and ``sales-report evaluate``; one copy, so that every path reads a val
 
 Accepted dates (explicit formats, never guessed per row): year first, as ``2025-12-31``,
 ``2025/12/31``, ``2025.12.31``, ``2025年12月31日`` (month and day may have one digit) or
-``20251231``, each optionally followed by a time of day (``2025-12-31 14:03:00``, dropped), and
-real dates/timestamps from Excel, Parquet and SQL. Day-first and month-first dates
-(``31/12/2025``, ``12/31/2025``) are rejected: they are ambiguous. Excel serial numbers (45657)
-are rejected too: a date cell formatted as a number is a mistake to fix in the file.
+``20251231``, each optionally followed by a time of day (``2025-12-31 14:03:00``: the date is
+the one on the clock), and real dates/timestamps from Excel, Parquet and SQL. Day-first and
+month-first dates (``31/12/2025``, ``12/31/2025``) are rejected unless the source names its
+format (``date_format: "%d/%m/%Y"``, :class:`DateRule`): they are ambiguous. Excel serial
+numbers (45657) are rejected too: a date cell formatted as a number is a mistake to fix in the
+file.
+
+Time zones: a timestamp without one keeps the date on its clock; a timestamp with one (a Parquet
+or SQL column with a zone, text with an offset such as ``2025-03-31T23:30:00-05:00`` or ``...Z``)
+is converted to the run's ``timezone`` (UTC unless configured) before its date is taken.
 
 Accepted numbers: plain (``1234.5``, `` 1234 ``, ``-3``, ``1e3``), with thousands separators
 (``1,234.50``), a currency sign or code (``¥1,234.00``, ``-$5``, ``CNY 12``, ``12元``),
@@ -17,7 +23,8 @@ accounting negatives (``(1,234.00)`` = -1234), and real numbers from Excel, Parq
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -28,7 +35,7 @@ from analysis.data.sources import blank
 
 _ISO = "%Y-%m-%d"
 # Patterns run in Arrow's RE2 (fast, but slower with every alternative: so two patterns).
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?P<zone>Z|[+-]\d{2}(?::?\d{2})?)?)?$"
 _DATES = (
     r"^(?P<y>\d{4})[-/.年](?P<m>\d{1,2})[-/.月](?P<d>\d{1,2})日?" + _TIME,
     r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})" + _TIME,
@@ -40,33 +47,54 @@ _AMOUNT = (
 )
 
 
-def parse_dates(values: pd.Series) -> pd.Series:
+@dataclass(frozen=True)
+class DateRule:
+    """How a source's dates are read: its own strftime ``format`` (text must match it), and the
+    ``timezone`` (IANA name) that timestamps with a zone are converted to before the date is
+    taken."""
+
+    format: str | None = None
+    timezone: str = "UTC"
+
+
+#: Year-first dates, zoned timestamps taken in UTC.
+DEFAULT_DATES = DateRule()
+
+
+def parse_dates(values: pd.Series, rule: DateRule = DEFAULT_DATES) -> pd.Series:
     """Dates at midnight (``datetime64[us]``), NaT where a value is not a date.
 
-    See the module docstring for the accepted formats.
+    See the module docstring for the accepted formats and time zones.
     """
     values = _uncategorised(values)
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        if isinstance(values.dtype, pd.DatetimeTZDtype):
-            values = values.dt.tz_localize(None)  # the date on the clock of the stored zone
-        return values.dt.normalize().astype("datetime64[us]")
+        return _on_the_clock(values, rule).dt.normalize().astype("datetime64[us]")
     if pd.api.types.is_bool_dtype(values.dtype):
         return pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
     if pd.api.types.is_numeric_dtype(values.dtype):
-        return _text_dates(_integers_as_text(values))
+        return _text_dates(_integers_as_text(values), rule)
     if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
-        return _text_dates(values)
+        return _text_dates(values, rule)
     # object: a mix of text, real dates and numbers (Excel cells, SQL date columns)
     kinds = values.map(_value_kind)
-    result = _text_dates(values.where(kinds == "text").astype("str"))
-    real = (kinds == "date").to_numpy()
-    if real.any():
-        dates = pd.to_datetime(values[real].tolist()).normalize()
-        result[real] = dates.astype("datetime64[us]").to_numpy()
+    result = _text_dates(values.where(kinds == "text").astype("str"), rule)
+    for kind in ("date", "zoned"):
+        real = (kinds == kind).to_numpy()
+        if real.any():
+            dates = pd.Series(pd.to_datetime(values[real].tolist(), utc=kind == "zoned"))
+            dates = _on_the_clock(dates, rule).dt.normalize()
+            result[real] = dates.astype("datetime64[us]").to_numpy()
     number = (kinds == "number").to_numpy()
     if number.any():
-        result[number] = _text_dates(_integers_as_text(values[number].astype("float64")))
+        result[number] = _text_dates(_integers_as_text(values[number].astype("float64")), rule)
     return result
+
+
+def _on_the_clock(values: pd.Series, rule: DateRule) -> pd.Series:
+    """Timestamps as the clock shows them: zoned ones converted to ``rule.timezone`` first."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert(rule.timezone).dt.tz_localize(None)
+    return values
 
 
 def parse_numbers(values: pd.Series) -> pd.Series:
@@ -102,6 +130,8 @@ def _uncategorised(values: pd.Series) -> pd.Series:
 def _value_kind(value: object) -> str:
     if isinstance(value, str):
         return "text"
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return "zoned"  # a SQL driver's timestamp with a time zone
     if isinstance(value, date | np.datetime64):
         return "date"
     if isinstance(value, int | float | np.number) and not isinstance(value, bool):
@@ -117,8 +147,10 @@ def _integers_as_text(values: pd.Series) -> pd.Series:
     return digits.where(whole)
 
 
-def _text_dates(values: pd.Series) -> pd.Series:
+def _text_dates(values: pd.Series, rule: DateRule) -> pd.Series:
     text = values.astype("str").str.strip()
+    if rule.format is not None:
+        return _formatted_dates(text, rule)
     dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     if pd.to_datetime(text.iloc[:100], format=_ISO, errors="coerce").notna().mean() > 0.9:
         dates = pd.to_datetime(text, format=_ISO, errors="coerce")  # ISO: pandas is fastest...
@@ -129,9 +161,24 @@ def _text_dates(values: pd.Series) -> pd.Series:
         matched, groups = _groups(text[todo], pattern)
         parts = {"year": groups["y"], "month": groups["m"], "day": groups["d"]}
         numbers = pd.DataFrame({key: _numbers(matched, part) for key, part in parts.items()})
-        dates[todo] = pd.to_datetime(numbers, errors="coerce").to_numpy()
+        found = pd.to_datetime(numbers, errors="coerce").to_numpy()
+        zoned = _given(groups["zone"]) & matched.to_numpy(zero_copy_only=False)
+        if zoned.any():  # an offset: the instant, on the clock of the run's time zone
+            instants = pd.to_datetime(
+                text[todo][zoned], format="ISO8601", utc=True, errors="coerce"
+            )
+            found[zoned] = _on_the_clock(instants, rule).dt.normalize().to_numpy()
+        dates[todo] = found
         todo &= dates.isna().to_numpy()
     return dates.astype("datetime64[us]")
+
+
+def _formatted_dates(text: pd.Series, rule: DateRule) -> pd.Series:
+    """Text read by the source's own format; with ``%z`` each offset is honoured."""
+    assert rule.format is not None
+    zoned = "%z" in rule.format or "%Z" in rule.format
+    dates = pd.to_datetime(text, format=rule.format, errors="coerce", utc=zoned)
+    return _on_the_clock(dates, rule).dt.normalize().astype("datetime64[us]")
 
 
 def _plain_numbers(values: pd.Series) -> pd.Series:

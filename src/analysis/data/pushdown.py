@@ -45,7 +45,7 @@ from analysis.data.columns import match_sales_columns
 from analysis.data.config import SourceConfig
 from analysis.data.duplicates import warning as duplicate_warning
 from analysis.data.labels import unify
-from analysis.data.parse import clean_text, parse_dates
+from analysis.data.parse import DEFAULT_DATES, DateRule, clean_text, parse_dates
 from analysis.data.pushdown_columns import Columns, Engine
 from analysis.data.pushdown_duckdb import DuckDB
 from analysis.data.pushdown_sqlalchemy import Warehouse
@@ -107,11 +107,12 @@ def totals(
     by: Sequence[str] = (),
     max_rejected_share: float = 0.01,
     max_amount: float = MAX_AMOUNT,
+    dates: DateRule = DEFAULT_DATES,
 ) -> Pushed:
     """Lines of ``source`` summed per quarter and ``by`` in its engine (see the module doc).
     Summed per month, the lines' days are not known here: stray dates are judged by
     :func:`daily`, which :func:`analysis.data.load.load` uses."""
-    pushed = _summed(source, calendar, list(by), False, max_rejected_share, max_amount)
+    pushed = _summed(source, calendar, list(by), False, max_rejected_share, max_amount, dates)
     pushed.totals = exact_sums(pushed.totals[[*by, "period", *_SUMS]], [*by, "period"])
     return pushed
 
@@ -122,6 +123,7 @@ def daily(
     by: Sequence[str],
     max_rejected_share: float = 0.01,
     max_amount: float = MAX_AMOUNT,
+    dates: DateRule = DEFAULT_DATES,
     *,
     data_through: date | None = None,
     today: date | None = None,
@@ -132,8 +134,8 @@ def daily(
     Lines with a stray date (after ``data_through``, after ``today``, far from the others) are
     set aside as :func:`analysis.data.load.load` sets them aside."""
     pushed = _summed(
-        source, calendar, list(by), True, max_rejected_share, max_amount, data_through, today
-    )
+        source, calendar, list(by), True, max_rejected_share, max_amount, dates, data_through, today
+    )  # fmt: skip
     summed = exact_sums(pushed.totals[["day", *by, "kind", *_SUMS]], ["day", *by, "kind"])
     pushed.totals = pd.DataFrame(
         {
@@ -154,6 +156,7 @@ def _summed(
     by_day: bool,
     max_rejected_share: float,
     max_amount: float = MAX_AMOUNT,
+    dates: DateRule = DEFAULT_DATES,
     data_through: date | None = None,
     today: date | None = None,
 ) -> Pushed:
@@ -164,19 +167,19 @@ def _summed(
     if not supports(source):
         why = in_memory(source) or "summing in the engine needs Parquet files or a SQL source"
         raise DataError(why, source=source.label)
-    with _engine(source) as (engine, probe, kinds):
+    with _engine(source, dates.timezone) as (engine, probe, kinds):
         found, notes = match_sales_columns(
             RawTable(probe, np.arange(1, len(probe) + 1), source.label), source.columns
         )
         columns = Columns(found, kinds, by, by_day, max_amount)
         groups = engine.sum(columns)
         copies = engine.copies(columns)
-        clean = _judge(groups, columns, calendar)
+        clean = _judge(groups, columns, calendar, dates)
         judged = []
         if not clean.all():
             looked_at = engine.look(columns, _bad_values(groups.loc[~clean], columns))
             expected = int(groups.loc[~clean, "lines"].sum())
-            judged.append(_judged(looked_at, expected, source, max_amount))
+            judged.append(_judged(looked_at, expected, source, max_amount, dates))
         if by_day:
             judged, stray, reasons = _strays(groups, clean, judged, data_through, today)
             if stray.any():
@@ -185,7 +188,7 @@ def _summed(
                 seen = np.concatenate([part[0].rows for part in judged] + [np.array([], int)])
                 fetched = fetched.loc[~fetched["__row"].isin(seen)]
                 expected = int(groups.loc[stray, "lines"].sum())
-                part = _judged(fetched, expected, source, max_amount)
+                part = _judged(fetched, expected, source, max_amount, dates)
                 why = part[1].data["date"].dt.normalize().map(reasons).fillna("").to_numpy()
                 judged.append((part[0], set_aside(part[0], part[1], why)))
                 clean &= ~stray
@@ -238,7 +241,11 @@ def _summed(
 
 
 def _judged(
-    looked_at: pd.DataFrame, expected: int, source: SourceConfig, max_amount: float
+    looked_at: pd.DataFrame,
+    expected: int,
+    source: SourceConfig,
+    max_amount: float,
+    dates: DateRule,
 ) -> tuple[RawTable, Loaded]:
     """Fetched lines judged by the pandas path's own code (``__row``: their row numbers)."""
     if len(looked_at) != expected:  # the fetch must be exactly the groups set apart
@@ -248,7 +255,9 @@ def _judged(
         looked_at["__row"].to_numpy(dtype="int64"),
         source.label,
     )
-    return raw, clean_sales(raw, source.columns, 1.0, max_amount=max_amount, unify_labels=False)
+    return raw, clean_sales(
+        raw, source.columns, 1.0, max_amount=max_amount, unify_labels=False, dates=dates
+    )
 
 
 def _strays(
@@ -312,7 +321,9 @@ def _as_groups(
     )
 
 
-def _judge(groups: pd.DataFrame, columns: Columns, calendar: FiscalCalendar) -> np.ndarray:
+def _judge(
+    groups: pd.DataFrame, columns: Columns, calendar: FiscalCalendar, dates: DateRule
+) -> np.ndarray:
     """Clean groups (unflagged, a usable date, no empty text); adds ``period`` and replaces
     raw texts (and text dates) by what the pandas path makes of them, keeping ``raw <name>``."""
     ok = ~groups["f"].to_numpy(dtype=bool)
@@ -322,7 +333,7 @@ def _judge(groups: pd.DataFrame, columns: Columns, calendar: FiscalCalendar) -> 
         months = pd.to_numeric(groups["d"], errors="coerce")
         days = pd.to_datetime(months.astype("Int64").astype("string") + "01", format="%Y%m%d")
     else:
-        days = parse_dates(groups["d"])
+        days = parse_dates(groups["d"], dates)
         groups["first"] = groups["last"] = days
     ok &= days.notna().to_numpy()
     groups["day"] = days.astype("datetime64[us]")
@@ -352,10 +363,12 @@ def _values(values: pd.Series) -> list[object]:
 
 
 @contextmanager
-def _engine(source: SourceConfig) -> Iterator[tuple[Engine, pd.DataFrame, dict[str, str]]]:
+def _engine(
+    source: SourceConfig, timezone: str = "UTC"
+) -> Iterator[tuple[Engine, pd.DataFrame, dict[str, str]]]:
     """The engine for the source, a few of its rows and the kind of each column."""
     if source.kind == "parquet" or (source.url or "duckdb:").startswith("duckdb:"):
-        with DuckDB.open(source) as duck:
+        with DuckDB.open(source, timezone) as duck:
             yield duck, *duck.probe()
         return
     with Warehouse.open(source) as warehouse:

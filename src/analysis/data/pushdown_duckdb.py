@@ -8,10 +8,13 @@ numbers the lines as the pandas path does (across Parquet files in name order).
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
@@ -31,6 +34,8 @@ _DUCKDB_NUMBERS = re.compile(
     r"|DOUBLE|DECIMAL\(\d+,\d+\))$"
 )
 _DUCKDB_DATES = ("DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")
+#: Timestamps with a time zone: judged in Python, which converts them to the run's time zone.
+_DUCKDB_ZONED = ("TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE")
 #: A line's kind, as the bridge tells returns: 1 fewer units, 2 less money (units not negative),
 #: 0 a sale. Lines of one kind summed keep their kind, so summed lines bridge as the lines do.
 _RETURN_KIND = "CASE WHEN q < 0 THEN 1 WHEN x < 0 THEN 2 ELSE 0 END"
@@ -39,13 +44,17 @@ _RETURN_KIND = "CASE WHEN q < 0 THEN 1 WHEN x < 0 THEN 2 ELSE 0 END"
 class DuckDB:
     """DuckDB's own SQL: plain number text is read in the engine too."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, source: SourceConfig) -> None:
-        self.con, self.source = con, source
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, source: SourceConfig, timezone: str = "UTC"
+    ) -> None:
+        self.con, self.source, self.timezone = con, source, timezone
         self.relation = self._relation()
+        self.zoned: list[str] = []  # timestamp columns with a time zone, found by probe()
+        self._clocks: dict[str, str] = {}
 
     @classmethod
     @contextmanager
-    def open(cls, source: SourceConfig) -> Iterator[DuckDB]:
+    def open(cls, source: SourceConfig, timezone: str = "UTC") -> Iterator[DuckDB]:
         database = ":memory:"
         if source.kind == "sql" and source.url is not None:
             database = connect_url(source)[0].database or ":memory:"
@@ -58,7 +67,7 @@ class DuckDB:
             with contextlib.suppress(duckdb.Error):
                 con.execute("SET enable_progress_bar = false")
             con.execute("SET lock_configuration = true")
-            yield cls(con, source)
+            yield cls(con, source, timezone)
         except duckdb.Error as err:
             message = driver_message(err)
             if source.base_dir is not None:  # files by their names next to the configuration
@@ -72,7 +81,10 @@ class DuckDB:
         described = self.con.execute(f"DESCRIBE SELECT * FROM {self.relation}").fetchall()
         kinds = {}
         for name, kind, *_ in described:
-            if _DUCKDB_NUMBERS.match(kind):
+            if kind.startswith(_DUCKDB_ZONED):
+                self.zoned.append(name)
+                kinds[name] = "date"  # dated on the run's clock (:meth:`_clock`)
+            elif _DUCKDB_NUMBERS.match(kind):
                 kinds[name] = "number"
             elif kind in _DUCKDB_DATES:
                 kinds[name] = "date"
@@ -127,13 +139,13 @@ class DuckDB:
                   for n in columns.checked_text]  # fmt: skip
         col, kind = _ident(columns.found["date"]), columns.kind("date")
         if kind == "date":
-            day = f"CAST({col} AS DATE)"
+            day = f"CAST({self._clock(columns.found['date'])} AS DATE)"
             key = day if columns.daily else f"year({day}) * 100 + month({day})"
             flags.append(f"{col} IS NULL")
         else:
             day, key = "NULL::DATE", f"CAST({col} AS VARCHAR)"
             if kind != "text":
-                flags.append("true")  # numbers as dates, zoned timestamps: Python decides
+                flags.append("true")  # numbers as dates: Python decides
         revenue = values["revenue"]
         micro = _micro(revenue)
         flags.append(f"NOT (abs({revenue}) < {SUMMED_BELOW} AND {micro} IS NOT NULL)")
@@ -169,9 +181,38 @@ class DuckDB:
             if listed:
                 where.append(f"{expr} IN ({', '.join(listed)})")
         numbered = self._relation(numbered=True)
-        return self.con.execute(
+        lines = self.con.execute(
             f"SELECT * FROM {numbered} WHERE {' OR '.join(where)} ORDER BY __row"
         ).df()
+        for name in self.zoned:  # without ICU DuckDB hands them over as UTC clock times
+            if lines[name].dt.tz is None:
+                lines[name] = lines[name].dt.tz_localize("UTC")
+        return lines
+
+    def _clock(self, header: str) -> str:
+        """A date column as SQL: a zoned one as the clock time of the run's time zone.
+
+        DuckDB without its ICU extension (not loaded: extensions come from the network) knows
+        zoned timestamps only as UTC, so the zone's offsets over the column's span are given as
+        a CASE over the instants they change at (from Python's zoneinfo).
+        """
+        if header not in self.zoned:
+            return _ident(header)
+        if header not in self._clocks:
+            utc = f"CAST({_ident(header)} AS TIMESTAMP)"  # the UTC clock time
+            first, last = self.con.execute(
+                f"SELECT min({utc}), max({utc}) FROM {self.relation}"
+            ).fetchone()
+            if first is None:  # no dates at all: every line is set aside as it is
+                return utc
+            spans = offsets(self.timezone, first, last)
+            when = "".join(
+                f"WHEN {utc} < TIMESTAMP '{start:%Y-%m-%d %H:%M:%S}' THEN {before} "
+                for (_, before), (start, _) in itertools.pairwise(spans)
+            )
+            seconds = f"CASE {when}ELSE {spans[-1][1]} END" if when else str(spans[-1][1])
+            self._clocks[header] = f"({utc} + to_seconds({seconds}))"
+        return self._clocks[header]
 
     def _relation(self, numbered: bool = False) -> str:
         """The source as a relation; ``numbered`` adds ``__row``, the row number the pandas path
@@ -218,6 +259,30 @@ def _micro(value: str) -> str:
             f"THEN TRY_CAST(round({v}) AS BIGINT) * {10 ** (MOST_DECIMALS - k)}"
         )
     return "(CASE " + " ".join(cases) + " END)"
+
+
+def offsets(zone: str, first: datetime, last: datetime) -> list[tuple[datetime, int]]:
+    """``zone``'s UTC offsets (seconds) over ``first``..``last`` (UTC clock times), each with the
+    UTC time it starts at: found day by day, each change to the second by bisection."""
+    tz = ZoneInfo(zone)
+
+    def offset(at: datetime) -> int:
+        shift = at.replace(tzinfo=UTC).astimezone(tz).utcoffset()
+        return int(shift.total_seconds()) if shift is not None else 0
+
+    first = first.replace(microsecond=0)
+    spans = [(first, offset(first))]
+    day, at = timedelta(days=1), first
+    while at < last:
+        step = min(at + day, last + timedelta(seconds=1))
+        if offset(step) != spans[-1][1]:
+            low, high = at, step  # the offset changes after low, at or before high
+            while high - low > timedelta(seconds=1):
+                middle = low + timedelta(seconds=(high - low).total_seconds() // 2)
+                low, high = (middle, high) if offset(middle) == spans[-1][1] else (low, middle)
+            spans.append((high, offset(high)))
+        at = step
+    return spans
 
 
 def _maybe_blank(text: str) -> str:

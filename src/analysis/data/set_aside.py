@@ -6,7 +6,7 @@ of what is set aside and why (and the message that says what to do about it) rea
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,7 +20,8 @@ from analysis.data.rules import FILLABLE, NUMBER_COLUMNS
 from analysis.data.sources import RawTable
 
 EXPECTED = {
-    "date": "a date such as 2025-12-31 (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD)",
+    "date": "a date such as 2025-12-31 (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD), or one in the "
+    "format the source names with date_format:",
     "number": "a number such as 1234.50",
     "text": "a value",
 }
@@ -81,9 +82,16 @@ def flag_duplicates(rows: SetAside, raw: RawTable, headers: list[str], duplicate
         rows.warnings.append(duplicate_warning(len(copied), copied.tolist(), found.all_twice))
 
 
-def too_many(raw: RawTable, rows: SetAside, rejected: Mapping[str, int], limit: float) -> DataError:
+def too_many(
+    raw: RawTable,
+    rows: SetAside,
+    rejected: Mapping[str, int],
+    limit: float,
+    hints: Sequence[str] = (),
+) -> DataError:
     """More lines set aside than ``max_rejected_share`` allows: the reasons, the first rows of
-    each, and the column that sets most aside with what to do about it."""
+    each, what would read them (``hints``, e.g. a date format), and the column that sets most
+    aside with what to do about it."""
     details = []
     for name, cause, bad, header in rows.problems:
         numbers = raw.rows[bad]
@@ -93,7 +101,8 @@ def too_many(raw: RawTable, rows: SetAside, rejected: Mapping[str, int], limit: 
             continue
         problem = cause.removeprefix(f"{name}: ")
         kind = "date" if name == "date" else "number" if name in NUMBER_COLUMNS else "text"
-        expected = "" if problem.startswith("implausible") else f" (expected {EXPECTED[kind]})"
+        plain = not problem.startswith("implausible") and "(expected" not in problem
+        expected = f" (expected {EXPECTED[kind]})" if plain else ""
         column = name if header == name else f"{name} (column {quoted(header)})"
         values = raw.frame.loc[bad, header]
         details.append(f"row {shown}: {column} {values_shown(values)} is {problem}{expected}")
@@ -102,7 +111,7 @@ def too_many(raw: RawTable, rows: SetAside, rejected: Mapping[str, int], limit: 
     error = DataError(
         f"{total:,} of {n:,} rows ({total / n:.1%}) cannot be used, more than "
         f"max_rejected_share {limit:.1%} allows ({counts}). "
-        + "; ".join(details)
+        + "; ".join([*details, *hints])
         + f". {advice(rejected)}",
         source=raw.label,
     )

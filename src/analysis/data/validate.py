@@ -1,8 +1,8 @@
 """Turn a raw table into typed canonical columns, accounting for every row.
 
 Sales lines are many and machine-made: a row that cannot be used is set aside with its reason and
-counted, and the load fails only when too many are (``max_rejected_share``). Targets are few and
-hand-made: any bad row is an error, because a wrong target silently distorts every gap.
+counted, and the load fails only when too many are (``max_rejected_share``). Targets are checked
+by :mod:`analysis.data.validate_targets`.
 
 Header matching lives in :mod:`analysis.data.columns`, the reading of dates, numbers and text in
 :mod:`analysis.data.parse`; this module decides what becomes of each row.
@@ -12,29 +12,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from analysis.core import schema
 from analysis.core.cents import MOST_DECIMALS, amount_notes
-from analysis.core.errors import DataError
 from analysis.core.errors import shown as quoted
-from analysis.core.quarters import FiscalCalendar
 from analysis.data.amounts import beyond, implausible
-from analysis.data.columns import match_columns, match_sales_columns
+from analysis.data.columns import match_sales_columns
 from analysis.data.compute import PROBLEMS, evaluate, resolve
-from analysis.data.config import SALES_COLUMNS, TARGETS_COLUMNS
+from analysis.data.config import SALES_COLUMNS
+from analysis.data.date_formats import suggest_date_format
 from analysis.data.expression import Expression
-from analysis.data.labels import check_known, known_labels, match_known, unify
-from analysis.data.parse import clean_text, nonblank, parse_dates, parse_numbers
-from analysis.data.quarter_labels import quarter_labels
+from analysis.data.labels import unify
+from analysis.data.parse import (
+    DEFAULT_DATES,
+    DateRule,
+    clean_text,
+    nonblank,
+    parse_dates,
+    parse_numbers,
+)
 from analysis.data.rules import MAX_AMOUNT, NUMBER_COLUMNS
-from analysis.data.set_aside import EXPECTED as _EXPECTED
 from analysis.data.set_aside import SetAside, flag_duplicates, too_many
-from analysis.data.set_aside import located as _located
-from analysis.data.set_aside import values_shown as _values
 from analysis.data.sources import RawTable, blank
 
 #: Text columns whose look-alike spellings are unified (the axes of tables, and who sold).
@@ -110,13 +111,15 @@ def clean_sales(
     duplicates: str = "keep",
     max_amount: float = MAX_AMOUNT,
     unify_labels: bool = True,
+    dates: DateRule = DEFAULT_DATES,
 ) -> Loaded:
     """Typed sales lines; unusable rows are set aside unless there are too many of them.
 
     ``compute`` derives columns (:mod:`analysis.data.compute`), ``fill`` gives blank text cells
     a value, ``duplicates`` keeps (with a warning) or sets aside exact duplicate lines, and
     amounts beyond ±``max_amount`` are set aside; look-alike labels are unified
-    (:mod:`analysis.data.labels`) unless the caller unifies them over more lines than these.
+    (:mod:`analysis.data.labels`) unless the caller unifies them over more lines than these;
+    ``dates`` is the source's ``date_format:`` and the run's ``timezone:``.
     """
     compute, fill = dict(compute or {}), {k: v.strip() for k, v in (fill or {}).items()}
     reads = resolve(compute, raw)
@@ -131,12 +134,19 @@ def clean_sales(
     frame = raw.frame
     n = len(frame)
     sales = SetAside(n)
+    hints: list[str] = []  # what would read the rows set aside
     for name in [name for name in SALES_COLUMNS if name in found or name in compute]:
         if name in compute and name not in copied:
             parsed = _computed(sales, name, compute[name], frame, reads[name], max_amount)
         elif name == "date":
-            parsed = parse_dates(frame[found[name]])
-            sales.flag(parsed.isna().to_numpy(), "date: not a date", name, found[name])
+            values = frame[found[name]]
+            parsed = parse_dates(values, dates)
+            bad = parsed.isna().to_numpy()
+            expected = f" (expected {dates.format})" if dates.format is not None else ""
+            sales.flag(bad, f"date: not a date{expected}", name, found[name])
+            if dates.format is None and bad.any() and (hint := suggest_date_format(values[bad])):
+                first = quoted(values[bad].iloc[0])
+                hints.append(f"dates such as {first} are not year first: {hint}")
         elif name in NUMBER_COLUMNS:
             parsed = _number(sales, name, frame[found[name]], found[name], max_amount)
         else:
@@ -148,12 +158,14 @@ def clean_sales(
     data = sales.data
     keep = sales.kept
     notes += amount_notes(data["revenue"].to_numpy()[keep], raw.label)  # kept as the source has it
-    rejected = _rejected(raw, ~keep, sales.reasons)
+    rejected = rejected_rows(raw, ~keep, sales.reasons)
     causes = pd.Series(sales.causes[~keep]).value_counts()
     counts = {str(key): int(count) for key, count in causes.items()}
-    report = LoadReport(raw.label, n, int(keep.sum()), counts, notes, sales.filled, sales.warnings)
+    report = LoadReport(
+        raw.label, n, int(keep.sum()), counts, notes + hints, sales.filled, sales.warnings
+    )
     if n - keep.sum() > max_rejected_share * n:
-        raise too_many(raw, sales, report.rejected, max_rejected_share)
+        raise too_many(raw, sales, report.rejected, max_rejected_share, hints)
     table = pd.DataFrame(data).loc[keep].reset_index(drop=True)
     for name in LABEL_COLUMNS if unify_labels else ():
         if name in table:
@@ -176,7 +188,7 @@ def set_aside(raw: RawTable, loaded: Loaded, reasons: np.ndarray) -> Loaded:
     bad = np.zeros(len(raw.frame), dtype=bool)
     why = np.full(len(raw.frame), "", dtype=object)
     bad[used[out]], why[used[out]] = True, reasons[out]
-    parts = [part for part in (loaded.rejected, _rejected(raw, bad, why)) if len(part)]
+    parts = [part for part in (loaded.rejected, rejected_rows(raw, bad, why)) if len(part)]
     rejected = pd.concat(parts).sort_values("row", kind="stable", ignore_index=True)
     counts = dict(loaded.report.rejected)
     for reason, count in pd.Series(why[bad]).value_counts(sort=False).items():
@@ -244,145 +256,8 @@ def _text(
     return parsed
 
 
-def clean_targets(
-    raw: RawTable,
-    columns: Mapping[str, str],
-    calendar: FiscalCalendar,
-    sales: pd.DataFrame | None = None,
-    quarters_as: str | None = None,
-    max_amount: float = MAX_AMOUNT,
-) -> Loaded:
-    """Typed quarterly targets; any bad row is an error naming the row (targets are hand-made).
-
-    Sales dimensions present in the targets (region, product, ...) set the targets' grain. With
-    ``sales`` given, every channel/dimension value must occur in the sales: otherwise it is
-    usually a typo, and the error suggests the closest existing names; a look-alike of a sales
-    label (``oem`` for ``OEM``, :mod:`analysis.data.labels`) is read as the sales spell it.
-    Under a fiscal calendar a label without ``FY`` (``2019Q1``) is read as ``quarters_as`` says
-    (``fiscal`` or ``calendar``) and refused as ambiguous without it: the two readings are a
-    quarter apart.
-    """
-    found, notes = match_columns(raw, columns, TARGETS_COLUMNS, schema.TARGETS_REQUIRED)
-    frame, rows, label = raw.frame, raw.rows, raw.label
-    out: dict[str, pd.Series] = {}
-
-    quarter_text = clean_text(frame[found["quarter"]])
-    quarters = quarter_labels(raw, found, quarter_text, calendar, quarters_as)
-    example = calendar.label(calendar.period(date(2025, 12, 31)))
-    _strict(
-        raw,
-        found,
-        "quarter",
-        quarters.isna().to_numpy(),
-        "is not a quarter",
-        f"a quarter label such as {example}",
-    )
-    out["quarter"] = quarters.astype("str")
-
-    dimensions = ["channel"]
-    for name in schema.TARGET_DIMENSIONS:
-        if name in found and blank(clean_text(frame[found[name]])).all():
-            notes.append(f"column {quoted(found.pop(name))} ignored: it is empty")
-        elif name in found:
-            dimensions.append(name)
-    for name in dimensions:
-        out[name] = clean_text(frame[found[name]])
-        _strict(
-            raw,
-            found,
-            name,
-            blank(out[name]),
-            "is empty",
-            f"a {name} on every row (targets are set by {name})",
-        )
-
-    for name in ("target_revenue", "target_quantity"):
-        if name in found:
-            values = frame[found[name]]
-            wild = implausible(values, parse_numbers(values), max_amount)
-            expected = f"an amount within ±{max_amount:,.0f}"
-            _strict(raw, found, name, wild, f"is implausible (beyond ±{max_amount:,.0f})", expected)
-    revenue = parse_numbers(frame[found["target_revenue"]])
-    _strict(
-        raw,
-        found,
-        "target_revenue",
-        revenue.isna().to_numpy(),
-        "is not a number",
-        _EXPECTED["number"],
-    )
-    _strict(raw, found, "target_revenue", (revenue < 0).to_numpy(), "is negative", "0 or more")
-    out["target_revenue"] = revenue.round(2)
-    if "target_quantity" in found:
-        values = frame[found["target_quantity"]]
-        quantity = parse_numbers(values)
-        bad = nonblank(quantity.isna().to_numpy(), values)
-        _strict(raw, found, "target_quantity", bad, "is not a number", _EXPECTED["number"])
-        _strict(
-            raw, found, "target_quantity", (quantity < 0).to_numpy(), "is negative", "0 or more"
-        )
-        out["target_quantity"] = quantity
-    else:
-        out["target_quantity"] = pd.Series(np.nan, index=frame.index, dtype="float64")
-
-    table = pd.DataFrame(out)
-    if sales is not None:
-        for name in [name for name in dimensions if name in sales.columns]:
-            table[name], changed = match_known(table[name], known_labels(sales, name))
-            notes += [
-                f"{name} {quoted(value)} read as {quoted(spelling)}, as the sales spell it"
-                for value, spelling in changed.items()
-            ]
-    keys = ["quarter", *dimensions]
-    duplicated = table.duplicated(keys, keep=False).to_numpy()
-    if duplicated.any():
-        groups = pd.Series(rows[duplicated]).groupby(
-            [table.loc[duplicated, key].to_numpy() for key in keys], sort=False
-        )
-        shown = "; ".join(
-            f"{' / '.join(map(str, key))} in rows {', '.join(map(str, group))}"
-            for key, group in list(groups)[:5]
-        )
-        error = DataError(
-            f"more than one target for the same {' and '.join(keys)}: {shown}",
-            source=label,
-            expected="one row per " + ", ".join(keys),
-        )
-        raise _located(error, rows[duplicated])
-    if sales is not None:
-        for name in dimensions:
-            check_known(table[name], rows, sales, name, label)
-    rejected = _rejected(raw, np.zeros(len(frame), dtype=bool), np.full(len(frame), ""))
-    report = LoadReport(label, len(frame), len(frame), {}, notes)
-    return Loaded(table, rejected, report)
-
-
-def _column(found: Mapping[str, str], name: str) -> str:
-    header = found[name]
-    return name if header == name else f"{name} (column {quoted(header)})"
-
-
-def _strict(
-    raw: RawTable,
-    found: Mapping[str, str],
-    name: str,
-    bad: np.ndarray,
-    problem: str,
-    expected: str,
-) -> None:
-    """Fail on any bad target row, naming the rows and their values."""
-    if not bad.any():
-        return
-    values = raw.frame.loc[bad, found[name]]
-    raise DataError(
-        f"{_column(found, name)} {_values(values)} {problem}",
-        source=raw.label,
-        rows=raw.rows[bad].tolist(),
-        expected=expected,
-    )
-
-
-def _rejected(raw: RawTable, bad: np.ndarray, reasons: np.ndarray) -> pd.DataFrame:
+def rejected_rows(raw: RawTable, bad: np.ndarray, reasons: np.ndarray) -> pd.DataFrame:
+    """The rows set aside as the source has them, with their ``row`` and ``reason`` first."""
     original = raw.frame.loc[bad].rename(
         columns=lambda header: f"{header} (source)" if header in ("row", "reason") else header
     )
