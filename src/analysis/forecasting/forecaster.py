@@ -2,9 +2,12 @@
 
 ``Forecaster(horizon=4).fit(df).forecast()`` takes a long frame (``unique_id, ds, y``, as
 ``series.quarterly()`` makes) and returns, per series and future quarter, ``unique_id, ds, mean,
-lo-80, hi-80, lo-95, hi-95, model, note``: the point forecast, central prediction intervals at
-each requested level, the models that produced the forecast and a plain-language note when the
-series needed special treatment. This module only orchestrates; the parts live below it:
+lo-80, hi-80, lo-95, hi-95, model, note, history``: the point forecast, central prediction
+intervals at each requested level, the models that produced the forecast, a plain-language note
+when the series needed special treatment and the quarters of history it stands on (fewer than
+two seasonal cycles: a short history, said in the note, :mod:`~analysis.forecasting.short`).
+A series never below zero gets forecasts and bounds of zero or more
+(:mod:`~analysis.forecasting.censor`). This module only orchestrates; the parts live below it:
 
 - :mod:`~analysis.forecasting.members`: the five local models (CES, Holt-Winters, SES, ETS and
   ARIMA(1,1,0) with drift), :mod:`~analysis.forecasting.seasonal` their seasonal adjustment,
@@ -30,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.forecasting import frames
+from analysis.forecasting import censor, frames, short
 from analysis.forecasting.backends import Backend, default_backend, progress_bar
 from analysis.forecasting.calibration import Calibration, calibration_plan, calibration_tasks
 from analysis.forecasting.one_series import COMBINATION
@@ -60,7 +63,9 @@ class Forecaster:
     ``ds`` (inferred when ``None``); ``calibrate=False`` keeps the models' own Gaussian intervals;
     ``backend``: where the series are fitted (:mod:`~analysis.forecasting.backends`; ``None``:
     :func:`~analysis.forecasting.backends.default_backend` for the number of tasks);
-    ``progress``: a progress bar on stderr (``None``: from ``PROGRESS_MIN_SERIES`` series on).
+    ``progress``: a progress bar on stderr (``None``: from ``PROGRESS_MIN_SERIES`` series on);
+    ``censor=False`` keeps forecasts below zero for series that never were (reconciliation
+    censors after adding up, :mod:`~analysis.forecasting.reconcile`).
 
     After :meth:`fit`: :meth:`forecast` (the forecasts), :meth:`fitted_values` (when fitted with
     ``fitted=True``) and :attr:`calibration`. The horizon belongs to the fit (the pooled member
@@ -76,6 +81,7 @@ class Forecaster:
         calibrate: bool = True,
         backend: Backend | None = None,
         progress: bool | None = None,
+        censor: bool = True,
     ) -> None:
         if int(horizon) != horizon or horizon < 1:
             raise ValueError(f"the horizon h must be a positive whole number, got {horizon!r}")
@@ -86,6 +92,7 @@ class Forecaster:
         self.calibrate = calibrate
         self.backend = backend
         self.progress = progress
+        self.censor = censor
         self._forecasts: pd.DataFrame | None = None
         self._fitted: pd.DataFrame | None = None
         self._calibration: Calibration | None = None
@@ -94,7 +101,8 @@ class Forecaster:
         return (
             f"Forecaster(horizon={self.horizon}, levels={tuple(self.levels)}, "
             f"season_length={self.season_length}, freq={self.freq!r}, "
-            f"calibrate={self.calibrate}, backend={self.backend!r}, progress={self.progress!r})"
+            f"calibrate={self.calibrate}, backend={self.backend!r}, progress={self.progress!r}, "
+            f"censor={self.censor})"
         )
 
     def fit(self, df: pd.DataFrame, fitted: bool = False) -> Forecaster:
@@ -122,7 +130,7 @@ class Forecaster:
 
         calibration = Calibration.from_backtests(values, plan, results, h, self.calibrate)
         own = [results[TaskKey(i)] for i in range(len(ids))]
-        self._forecasts = self._frame(frame, groups, ids, own, calibration, freq)
+        self._forecasts = self._frame(frame, groups, ids, values, own, calibration, freq)
         self._fitted = None
         if fitted:
             self._fitted = frame.copy()
@@ -131,8 +139,8 @@ class Forecaster:
         return self
 
     def forecast(self) -> pd.DataFrame:
-        """``unique_id, ds, mean, lo-<l>, hi-<l>`` (for each level), ``model, note``, sorted by
-        ``unique_id`` and ``ds``."""
+        """``unique_id, ds, mean, lo-<l>, hi-<l>`` (for each level), ``model, note, history``,
+        sorted by ``unique_id`` and ``ds``."""
         if self._forecasts is None:
             raise RuntimeError("call fit(df) before forecast()")
         return self._forecasts.copy()
@@ -155,6 +163,7 @@ class Forecaster:
         frame: pd.DataFrame,
         groups: Any,
         ids: list[Any],
+        values: list[np.ndarray],
         results: list[SeriesResult],
         calibration: Calibration,
         freq: str,
@@ -163,24 +172,32 @@ class Forecaster:
         multipliers = {v: calibration.multiplier(v) for v in self.levels}
         mean = np.concatenate([r.mean for r in results])
         sd = np.concatenate([r.sd for r in results])
+        quarters = np.array([short.history_length(y) for y in values])
+        positive = np.repeat([self.censor and censor.never_negative(y) for y in values], h)
         uncalibrated = self.calibrate and not calibration.calibrated
         notes = []
-        for r in results:
+        for y, n, r in zip(values, quarters, results, strict=True):
             remarks = list(r.notes)
             if uncalibrated and np.any(r.sd > 0):
                 remarks.append("intervals not calibrated: too few backtest errors")
+            if self.censor and censor.never_negative(y) and np.any(r.mean < 0):
+                remarks.append(censor.CLIPPED_NOTE)
+            if short.is_short(n, self.season_length):
+                remarks.append(short.note(n))
             notes.append("; ".join(remarks))
         columns: dict[str, Any] = {
             "unique_id": np.repeat(np.array(ids, dtype=object), h),
             "ds": frames.future_dates(groups["ds"].last(), h, freq),
-            "mean": mean,
+            "mean": censor.at_zero(mean, positive),
         }
         for v in self.levels:
             name = frames.level_name(v)
-            columns[f"lo-{name}"] = mean - multipliers[v] * sd
-            columns[f"hi-{name}"] = mean + multipliers[v] * sd
+            half = np.tile(multipliers[v], len(results)) * sd
+            columns[f"lo-{name}"] = censor.at_zero(mean - half, positive)
+            columns[f"hi-{name}"] = censor.at_zero(mean + half, positive)
         columns["model"] = np.repeat(np.array([r.model for r in results], dtype=object), h)
         columns["note"] = np.repeat(np.array(notes, dtype=object), h)
+        columns["history"] = np.repeat(quarters, h)
         forecasts = pd.DataFrame(columns)
         forecasts["unique_id"] = forecasts["unique_id"].astype(frame["unique_id"].dtype)
         return forecasts
