@@ -118,3 +118,28 @@ def test_calibration_comes_from_at_least_two_origins():
     plan = calibration_plan(values, 4, 4)
     assert {key.held_out for key in plan} == {4, 5}
     assert len(plan) == 2 * MAX_CALIBRATION_SERIES
+
+
+def test_groups_are_calibrated_on_their_own_refits():
+    # ten calm series and ten wild ones: calibrated apart, each group's intervals are those it
+    # gets when forecast alone (too few windows here for the pooled member, which would differ)
+    calm = {f"calm{i}": seasonal_series(14, seed=i) for i in range(10)}
+    wild = {f"wild{i}": seasonal_series(14, seed=20 + i) * (1 + 0.3 * (i % 3)) for i in range(10)}
+    groups = {uid: "calm" for uid in calm} | {uid: "wild" for uid in wild}
+    together = Forecaster(4, backend=InProcess())
+    together.fit(frame(calm | wild), groups=groups)
+    assert set(together.calibrations) == {"calm", "wild"}
+    out = together.forecast().set_index(["unique_id", "ds"])
+    for part in (calm, wild):
+        alone = forecast(frame(part), 4, backend=InProcess()).set_index(["unique_id", "ds"])
+        np.testing.assert_allclose(out.loc[alone.index, "hi-95"], alone["hi-95"])
+    pooled = forecast(frame(calm | wild), 4, backend=InProcess()).set_index(["unique_id", "ds"])
+    assert not np.allclose(out["hi-95"], pooled.loc[out.index, "hi-95"])
+
+
+def test_small_groups_are_calibrated_together():
+    series = {f"s{i}": seasonal_series(20, seed=i) for i in range(4)}
+    groups = {"s0": "total", "s1": "channel", "s2": "channel"}  # s3 in no group
+    model = Forecaster(4, backend=InProcess()).fit(frame(series), groups=groups)
+    assert list(model.calibrations) == [None]
+    assert model.calibrations[None].series == 4

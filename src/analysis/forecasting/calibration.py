@@ -16,10 +16,13 @@ How this was chosen without looking at the quarters it is scored on (BENCHMARKS.
 "Intervals"): on the M3 training parts only, the last 8 training quarters stood in for the test
 and were forecast and calibrated from origins before them, each category as its own input;
 per-step multipliers from two origins kept every category closest to 80 % and 95 % there, and
-then covered 77.5-83.3 % and 92.0-97.0 % of the real test quarters per category, where one
+then covered 78.2-85.4 % and 92.8-96.9 % of the real test quarters per category, where one
 origin and one multiplier for all steps had covered 76.0-85.9 % and 91.9-97.4 %.
-Intervals are symmetric around the mean, so the mean is also the median of the forecast
-distribution (see :mod:`analysis.forecasting.odds`).
+Series of different kinds (the levels of a sales hierarchy: a company total is smoother than a
+region's product line) can be calibrated apart, each group on its own refits (``groups`` of
+:meth:`~analysis.forecasting.forecaster.Forecaster.fit`). Intervals are symmetric around the
+mean, so the mean is also the median of the forecast distribution (see
+:mod:`analysis.forecasting.odds`; :mod:`analysis.forecasting.censor` cuts both at zero).
 
 The plan (which series, cut where), the refit tasks and the scoring live here, apart from the
 forecaster, so the refits are ordinary tasks keyed by :class:`~analysis.forecasting.tasks.TaskKey`
@@ -51,9 +54,12 @@ MIN_CALIBRATION_ORIGINS = 2
 MAX_CALIBRATION_ORIGINS = 8
 
 
-def calibration_plan(values: Sequence[np.ndarray], h: int, m: int) -> list[TaskKey]:
+def calibration_plan(
+    values: Sequence[np.ndarray], h: int, m: int, only: Sequence[int] | None = None
+) -> list[TaskKey]:
     """The refits that calibrate the intervals: ``TaskKey(series, h + j)`` forecasts the ``h``
-    quarters before the last ``j`` of a series.
+    quarters before the last ``j`` of a series (of the series ``only`` names, when given: one
+    group that is calibrated on its own).
 
     Series need ``h`` quarters to score plus two seasonal cycles to fit. At most
     ``MAX_CALIBRATION_SERIES`` of them (evenly spread) are used, from ``MIN_CALIBRATION_ORIGINS``
@@ -62,7 +68,8 @@ def calibration_plan(values: Sequence[np.ndarray], h: int, m: int) -> list[TaskK
     series.
     """
     need = h + max(2 * m, 3)
-    eligible = [i for i, y in enumerate(values) if len(y) >= need]
+    chosen = range(len(values)) if only is None else only
+    eligible = [i for i in chosen if len(values[i]) >= need]
     if len(eligible) > MAX_CALIBRATION_SERIES:
         picks = np.linspace(0, len(eligible) - 1, MAX_CALIBRATION_SERIES).round().astype(int)
         eligible = [eligible[p] for p in picks]

@@ -27,7 +27,8 @@ is the same in one call; :func:`naive2` is M4's benchmark.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,7 @@ from analysis.forecasting.tasks import SeriesResult, SeriesTask, TaskKey
 __all__ = [
     "COMBINATION",
     "DEFAULT_LEVEL",
+    "MIN_GROUP_SERIES",
     "PROGRESS_MIN_SERIES",
     "Forecaster",
     "forecast",
@@ -53,6 +55,9 @@ __all__ = [
 DEFAULT_LEVEL: tuple[int, ...] = (80, 95)
 #: From this many series on, a progress bar is shown unless asked otherwise.
 PROGRESS_MIN_SERIES = 500
+#: Fewest series of a group (``fit(groups=...)``) calibrated on its own: a company total alone,
+#: calibrated on its own past errors, covered 56 % at 80 % on the sample data.
+MIN_GROUP_SERIES = 10
 
 
 class Forecaster:
@@ -96,6 +101,7 @@ class Forecaster:
         self._forecasts: pd.DataFrame | None = None
         self._fitted: pd.DataFrame | None = None
         self._calibration: Calibration | None = None
+        self._calibrations: dict[Any, Calibration] = {}
 
     def __repr__(self) -> str:
         return (
@@ -105,23 +111,38 @@ class Forecaster:
             f"censor={self.censor})"
         )
 
-    def fit(self, df: pd.DataFrame, fitted: bool = False) -> Forecaster:
+    def fit(
+        self, df: pd.DataFrame, fitted: bool = False, groups: Mapping[Any, Any] | None = None
+    ) -> Forecaster:
         """Fit every series of ``df`` and forecast ``horizon`` periods past its end; returns self.
 
         ``df`` has ``unique_id, ds, y`` (other columns are ignored), one row per series and
         period without gaps. ``fitted`` also keeps the in-sample one-step fitted values (for
-        reconciliation). Raises :class:`~analysis.core.errors.DataError` for unusable input.
+        reconciliation). ``groups`` (``unique_id`` → label, e.g. a hierarchy's levels) has the
+        intervals of each group of at least ``MIN_GROUP_SERIES`` series calibrated on that
+        group's refits alone; the series it does not name and those of smaller groups are
+        calibrated together (key ``None`` of :attr:`calibrations`). Raises
+        :class:`~analysis.core.errors.DataError` for unusable input.
         """
         h, m = self.horizon, self.season_length
         frame, freq = frames.prepare(df, self.freq)
         frames.check_regular(frame, freq)
-        groups = frame.groupby("unique_id", sort=False)
-        ids = list(groups.groups.keys())
-        values = [g.to_numpy(dtype="float64") for _, g in groups["y"]]
+        by_series = frame.groupby("unique_id", sort=False)
+        ids = list(by_series.groups.keys())
+        values = [g.to_numpy(dtype="float64") for _, g in by_series["y"]]
 
         pooled = global_ar(values, h)
         tasks = [SeriesTask(TaskKey(i), y, h, m, fitted, pooled[i]) for i, y in enumerate(values)]
-        plan = calibration_plan(values, h, m) if self.calibrate else []
+        labels = [None if groups is None else groups.get(uid) for uid in ids]
+        sizes = Counter(labels)  # too small a group is no sample of its kind: pooled
+        labels = [None if sizes[label] < MIN_GROUP_SERIES else label for label in labels]
+        plans = {
+            label: calibration_plan(values, h, m, [i for i, x in enumerate(labels) if x == label])
+            if self.calibrate
+            else []
+            for label in dict.fromkeys(labels)
+        }
+        plan = [key for part in plans.values() for key in part]
         tasks += calibration_tasks(values, plan, h, m)
         show = self.progress if self.progress is not None else len(values) >= PROGRESS_MIN_SERIES
         backend = self.backend if self.backend is not None else default_backend(len(tasks))
@@ -129,13 +150,19 @@ class Forecaster:
             results = backend.run(tasks, update)
 
         calibration = Calibration.from_backtests(values, plan, results, h, self.calibrate)
+        by_group = {
+            label: Calibration.from_backtests(values, part, results, h, self.calibrate)
+            for label, part in plans.items()
+        }
+        used = [by_group[label] for label in labels]
         own = [results[TaskKey(i)] for i in range(len(ids))]
-        self._forecasts = self._frame(frame, groups, ids, values, own, calibration, freq)
+        self._forecasts = self._frame(frame, by_series, ids, values, own, used, freq)
         self._fitted = None
         if fitted:
             self._fitted = frame.copy()
             self._fitted["fitted"] = np.concatenate([r.fitted for r in own])
         self._calibration = calibration
+        self._calibrations = by_group
         return self
 
     def forecast(self) -> pd.DataFrame:
@@ -153,32 +180,42 @@ class Forecaster:
 
     @property
     def calibration(self) -> Calibration:
-        """How the intervals of the last fit were calibrated."""
+        """How the intervals of the last fit were calibrated (every group's refits together)."""
         if self._calibration is None:
             raise RuntimeError("call fit(df) before reading the calibration")
         return self._calibration
 
+    @property
+    def calibrations(self) -> dict[Any, Calibration]:
+        """The calibration of each group of the last fit (``None``: the series no group names)."""
+        if self._calibration is None:
+            raise RuntimeError("call fit(df) before reading the calibration")
+        return dict(self._calibrations)
+
     def _frame(
         self,
         frame: pd.DataFrame,
-        groups: Any,
+        by_series: Any,
         ids: list[Any],
         values: list[np.ndarray],
         results: list[SeriesResult],
-        calibration: Calibration,
+        calibrations: list[Calibration],
         freq: str,
     ) -> pd.DataFrame:
         h = self.horizon
-        multipliers = {v: calibration.multiplier(v) for v in self.levels}
+        distinct = {id(c): c for c in calibrations}  # one per group: each quantile once
+        multipliers = {}
+        for v in self.levels:
+            per_group = {key: c.multiplier(v) for key, c in distinct.items()}
+            multipliers[v] = np.concatenate([per_group[id(c)] for c in calibrations])
         mean = np.concatenate([r.mean for r in results])
         sd = np.concatenate([r.sd for r in results])
         quarters = np.array([short.history_length(y) for y in values])
         positive = np.repeat([self.censor and censor.never_negative(y) for y in values], h)
-        uncalibrated = self.calibrate and not calibration.calibrated
         notes = []
-        for y, n, r in zip(values, quarters, results, strict=True):
+        for y, n, r, c in zip(values, quarters, results, calibrations, strict=True):
             remarks = list(r.notes)
-            if uncalibrated and np.any(r.sd > 0):
+            if self.calibrate and not c.calibrated and np.any(r.sd > 0):
                 remarks.append("intervals not calibrated: too few backtest errors")
             if self.censor and censor.never_negative(y) and np.any(r.mean < 0):
                 remarks.append(censor.CLIPPED_NOTE)
@@ -187,12 +224,12 @@ class Forecaster:
             notes.append("; ".join(remarks))
         columns: dict[str, Any] = {
             "unique_id": np.repeat(np.array(ids, dtype=object), h),
-            "ds": frames.future_dates(groups["ds"].last(), h, freq),
+            "ds": frames.future_dates(by_series["ds"].last(), h, freq),
             "mean": censor.at_zero(mean, positive),
         }
         for v in self.levels:
             name = frames.level_name(v)
-            half = np.tile(multipliers[v], len(results)) * sd
+            half = multipliers[v] * sd
             columns[f"lo-{name}"] = censor.at_zero(mean - half, positive)
             columns[f"hi-{name}"] = censor.at_zero(mean + half, positive)
         columns["model"] = np.repeat(np.array([r.model for r in results], dtype=object), h)
