@@ -6,9 +6,8 @@ default forecaster's intervals are symmetric; for sales never below zero they ar
 zero, :mod:`~analysis.forecasting.censor`, and stay its quantiles: a bound of 0 carries the
 chance of selling nothing, and selling at least 0 is certain). Between those quantiles the
 value is interpolated linearly on the standard-normal scale, and beyond the widest interval it is
-extended with the
-slope of the outermost segment: exact for a Gaussian forecast, and close to the calibrated
-distribution when many levels are given (:data:`DISTRIBUTION_LEVELS`).
+extended with the slope of the outermost segment: exact for a Gaussian forecast, and close to the
+calibrated distribution when many levels are given (:data:`DISTRIBUTION_LEVELS`).
 
 - :func:`probability_at_least`: P(y >= value) per forecast row.
 - :func:`quantile`: the value reached or exceeded with a given probability.
