@@ -69,7 +69,9 @@ def coherent_at_zero(
     series is then the sum of its bottom series again (``S``: ``unique_id`` column, one column
     per bottom series), its intervals moved with its mean (their widths kept), and the
     ``positive`` series censored at zero (:func:`frame_at_zero`). Bottom series that do go below
-    zero keep their sign.
+    zero keep their sign. Only a series never below zero whose bottom series include some that
+    do (returns booked apart) could still add up below zero; it is cut at zero too, and then it
+    alone is above the sum of its bottom series.
     """
     ids = S["unique_id"].to_numpy()
     bottom = [c for c in S.columns if c != "unique_id"]
