@@ -192,6 +192,7 @@ def test_two_quarters_give_no_forecast_four_give_one_without_backtest(tmp_path, 
     folder = tmp_path / "out4" / "2025Q4"
     text = page(folder, "forecast")
     assert "For 2026Q1 the forecast is ¥" in text and "Chance of reaching it" in text
+    assert "only 4 quarters of history: the uncertainty is larger than the interval shows" in text
     assert "needs at least 8 complete quarters (4 to fit and 4 to score); the data hold 4" in text
     out = pd.read_csv(folder / "forecast.csv")
     assert set(out["quarter"]) == {"2026Q1", "2026Q2", "2026Q3", "2026Q4"}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from forecast_examples import frame, seasonal_series
 
 from analysis.forecasting.backends import InProcess
 from analysis.forecasting.calibration import (
     MAX_CALIBRATION_SERIES,
+    MIN_STEP_ERRORS,
     Calibration,
     calibration_plan,
     conformal_quantile,
@@ -72,8 +72,10 @@ def test_too_few_errors_keep_gaussian_intervals_and_say_so():
 def test_many_series_are_spread_evenly():
     values = [np.arange(1.0, 21.0)] * (2 * MAX_CALIBRATION_SERIES + 1)
     plan = calibration_plan(values, 4, 4)
-    assert len(plan) == MAX_CALIBRATION_SERIES
-    assert plan[0] == TaskKey(0, 4) and plan[-1] == TaskKey(2 * MAX_CALIBRATION_SERIES, 4)
+    assert len(plan) == 2 * MAX_CALIBRATION_SERIES  # from two origins
+    first = [key for key in plan if key.held_out == 4]
+    assert len(first) == MAX_CALIBRATION_SERIES
+    assert first[0] == TaskKey(0, 4) and first[-1] == TaskKey(2 * MAX_CALIBRATION_SERIES, 4)
 
 
 def test_scores_skip_zero_width_refits():
@@ -94,5 +96,50 @@ def test_conformal_quantile():
     scores = np.arange(1.0, 11.0)  # 1 .. 10
     assert conformal_quantile(scores, 80) == 9.0  # ceil(11 * 0.8) = 9th smallest
     assert conformal_quantile(scores, 95) == 10.0  # beyond the last: the largest
-    assert Calibration(scores.reshape(5, 2), True).multiplier(80) == 9.0
-    assert Calibration(scores, False).multiplier(95) == pytest.approx(1.959964, rel=1e-6)
+    # few scores: one multiplier shared by every step
+    np.testing.assert_array_equal(Calibration(scores.reshape(5, 2), True).multiplier(80), 9.0)
+    gaussian = Calibration(scores.reshape(5, 2), False).multiplier(95)
+    np.testing.assert_allclose(gaussian, [1.959964, 1.959964], rtol=1e-6)
+
+
+def test_each_step_has_its_own_multiplier_once_it_has_enough_errors():
+    rows = MIN_STEP_ERRORS
+    # step 2's errors are twice step 1's: one shared multiplier would fit neither
+    scores = np.c_[np.linspace(0, 1, rows), np.linspace(0, 2, rows)]
+    multipliers = Calibration(scores, True).multiplier(80)
+    np.testing.assert_allclose(multipliers[1], 2 * multipliers[0])
+    np.testing.assert_array_equal(multipliers, [conformal_quantile(s, 80) for s in scores.T])
+    shared = Calibration(scores[: rows - 1], True).multiplier(80)
+    assert shared[0] == shared[1] == conformal_quantile(scores[: rows - 1].ravel(), 80)
+
+
+def test_calibration_comes_from_at_least_two_origins():
+    values = [np.arange(1.0, 31.0)] * MAX_CALIBRATION_SERIES  # errors enough from one origin
+    plan = calibration_plan(values, 4, 4)
+    assert {key.held_out for key in plan} == {4, 5}
+    assert len(plan) == 2 * MAX_CALIBRATION_SERIES
+
+
+def test_groups_are_calibrated_on_their_own_refits():
+    # ten calm series and ten wild ones: calibrated apart, each group's intervals are those it
+    # gets when forecast alone (too few windows here for the pooled member, which would differ)
+    calm = {f"calm{i}": seasonal_series(14, seed=i) for i in range(10)}
+    wild = {f"wild{i}": seasonal_series(14, seed=20 + i) * (1 + 0.3 * (i % 3)) for i in range(10)}
+    groups = {uid: "calm" for uid in calm} | {uid: "wild" for uid in wild}
+    together = Forecaster(4, backend=InProcess())
+    together.fit(frame(calm | wild), groups=groups)
+    assert set(together.calibrations) == {"calm", "wild"}
+    out = together.forecast().set_index(["unique_id", "ds"])
+    for part in (calm, wild):
+        alone = forecast(frame(part), 4, backend=InProcess()).set_index(["unique_id", "ds"])
+        np.testing.assert_allclose(out.loc[alone.index, "hi-95"], alone["hi-95"])
+    pooled = forecast(frame(calm | wild), 4, backend=InProcess()).set_index(["unique_id", "ds"])
+    assert not np.allclose(out["hi-95"], pooled.loc[out.index, "hi-95"])
+
+
+def test_small_groups_are_calibrated_together():
+    series = {f"s{i}": seasonal_series(20, seed=i) for i in range(4)}
+    groups = {"s0": "total", "s1": "channel", "s2": "channel"}  # s3 in no group
+    model = Forecaster(4, backend=InProcess()).fit(frame(series), groups=groups)
+    assert list(model.calibrations) == [None]
+    assert model.calibrations[None].series == 4

@@ -187,3 +187,50 @@ def test_missing_file_and_bad_parameters(tmp_path):
     csv = long_csv(tmp_path / "s.csv", split=False)
     with pytest.raises(ParameterError, match="--horizon"):
         run(["evaluate", "--series", str(csv), "--horizon", "0"])
+
+
+def test_period_numbers_as_ds(tmp_path):
+    # the M4 files number their periods 1..n instead of dating them
+    dated = long_csv(tmp_path / "dated.csv", split=False)
+    frame = pd.read_csv(dated)
+    frame["ds"] = frame.groupby("unique_id").cumcount() + 1
+    numbered = tmp_path / "numbered.csv"
+    frame.to_csv(numbered, index=False)
+    train, test, notes = series_file.read_series(numbered, H)
+    assert len(train) + len(test) == len(frame)
+    assert "ds read as period numbers (1, 2, ...), not dates" in notes
+    by_date = evaluate.evaluate(dated, H, backend=InProcess())
+    by_number = evaluate.evaluate(numbered, H, backend=InProcess())
+    assert by_number["smape"] == pytest.approx(by_date["smape"])
+    assert by_number["mase"] == pytest.approx(by_date["mase"])
+    gap = frame.drop(index=5)  # period 6 of series s0 missing
+    gap.to_csv(numbered, index=False)
+    with pytest.raises(DataError, match=r"missing or irregular.*column 'ds'; row 7"):
+        series_file.read_series(numbered, H)
+
+
+def test_constant_and_all_zero_series_are_scored_without_error(tmp_path, capsys):
+    quarters = pd.date_range("2020-01-01", periods=12, freq="QS").strftime("%Y-%m-%d")
+    parts = [
+        pd.DataFrame({"unique_id": uid, "ds": quarters, "y": y})
+        for uid, y in (("flat", 5.0), ("none", 0.0))
+    ]
+    path = tmp_path / "flat.csv"
+    pd.concat(parts).to_csv(path, index=False)
+    assert run(["evaluate", "--series", str(path), "--horizon", str(H), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "MASE and OWA undefined for 2 series whose training part never changes" in out
+    result = evaluate.evaluate(path, H, backend=InProcess())
+    assert result["smape"] == 0.0  # both forecast exactly
+    assert np.isnan(result["mase"]) and np.isnan(result["owa"])
+    assert result["undefined"] == {"mase": 2}
+    models = {r["unique_id"]: r["model"] for r in result["per_series"]}
+    assert models == {"flat": "Constant", "none": "Zero"}
+    # one ordinary series among them: its scores stand, the others are counted as undefined
+    mixed = tmp_path / "mixed.csv"
+    pd.concat([*parts, pd.read_csv(long_csv(tmp_path / "s.csv", split=False))]).to_csv(
+        mixed, index=False
+    )
+    result = evaluate.evaluate(mixed, H, backend=InProcess())
+    assert np.isfinite(result["mase"]) and np.isfinite(result["owa"])
+    assert result["undefined"] == {"mase": 2}

@@ -23,6 +23,7 @@ def test_columns_dates_and_order(awkward):
         "hi-95",
         "model",
         "note",
+        "history",
     ]
     assert len(awkward) == 10 * 4
     normal = rows(awkward, "normal")
@@ -75,7 +76,9 @@ def test_fit_returns_the_forecaster_and_keeps_its_results():
     model = Forecaster(horizon=3, levels=(80,), backend=InProcess())
     assert model.fit(df) is model
     out = model.forecast()
-    assert list(out.columns) == ["unique_id", "ds", "mean", "lo-80", "hi-80", "model", "note"]
+    assert list(out.columns) == [
+        "unique_id", "ds", "mean", "lo-80", "hi-80", "model", "note", "history"
+    ]  # fmt: skip
     assert len(out) == 2 * 3
     assert isinstance(model.calibration, Calibration)
     # the one-call convenience is the same forecaster

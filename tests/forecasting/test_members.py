@@ -31,3 +31,17 @@ def test_drift_ar1_extrapolates_the_changes():
     np.testing.assert_allclose(out["fitted"][2:], y[2:])
     with pytest.raises(ValueError, match=TOO_FEW):
         DriftAR1().forecast(y[:4], 2)
+
+
+def test_drift_ar1_keeps_a_fall_falling_when_phi_is_cut():
+    # a straight fall that slows at the end: the regression's phi is far above 0.99; cut to
+    # 0.99, the drift is refitted for it (the drift of the uncut fit turned the fall into a rise)
+    y = np.r_[np.linspace(300, 30, 14), 12.0, 4.0]
+    d = np.diff(y)
+    mean = DriftAR1().forecast(y, 4)["mean"]
+    c = np.mean(d[1:] - 0.99 * d[:-1])
+    steps = [c + 0.99 * d[-1]]
+    for _ in range(3):
+        steps.append(c + 0.99 * steps[-1])
+    np.testing.assert_allclose(mean, y[-1] + np.cumsum(steps))
+    assert (np.diff(np.r_[y[-1], mean]) < 0).all()

@@ -127,6 +127,7 @@ def test_forecast_hierarchy_output(hierarchy):
         "hi-95",
         "model",
         "note",
+        "history",
     ]
     assert set(fc["method"]) == {"base", "bottom_up", "mint_shrink"}
     assert len(fc) == 3 * 13 * 2

@@ -66,6 +66,21 @@ def test_zero_width_and_missing_intervals():
     assert np.isnan(target_odds.probability_at_least(unknown, [40.0])[0])
 
 
+def test_a_forecast_censored_at_zero():
+    # a small channel: N(5, 10) censored at zero, as the forecaster gives it (bounds cut at 0)
+    raw = gaussian(5.0, 10.0)
+    fc = raw.copy()
+    for column in [c for c in fc.columns if c.startswith(("lo-", "hi-"))]:
+        fc[column] = fc[column].clip(lower=0)
+    assert target_odds.probability_at_least(fc, [0.0])[0] == 1.0  # it used to be below 1
+    # above zero the censored distribution is the model's: the same odds
+    for value in (3.0, 12.0):
+        np.testing.assert_allclose(
+            target_odds.probability_at_least(fc, [value]),
+            target_odds.probability_at_least(raw, [value]),
+        )
+
+
 def test_odds_table():
     fc = pd.concat([gaussian(100.0, 10.0), gaussian(200.0, 20.0).assign(unique_id="d")])
     targets = pd.DataFrame(

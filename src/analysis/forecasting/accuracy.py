@@ -132,8 +132,11 @@ def winkler(y: object, lo: object, hi: object, level: float) -> float:
 
 
 def owa(smape_value: float, mase_value: float, smape_naive2: float, mase_naive2: float) -> float:
-    """M4 overall weighted average: mean of sMAPE and MASE relative to Naive2 (1 = as Naive2)."""
-    return 0.5 * (smape_value / smape_naive2 + mase_value / mase_naive2)
+    """M4 overall weighted average: mean of sMAPE and MASE relative to Naive2 (1 = as Naive2).
+
+    NaN when Naive2 scores 0 (or NaN) on either: a perfect benchmark leaves nothing to relate
+    to (constant or all-zero series)."""
+    return 0.5 * (_ratio(smape_value, smape_naive2) + _ratio(mase_value, mase_naive2))
 
 
 def skill(value: float, benchmark: float) -> float:

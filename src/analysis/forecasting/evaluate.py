@@ -157,6 +157,13 @@ def evaluate(
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         per["owa"] = 0.5 * (per["smape"] / per["smape_naive2"] + per["mase"] / per["mase_naive2"])
+    undefined = int(per["mase"].isna().sum())
+    if undefined:
+        notes = [
+            *notes,
+            f"MASE and OWA undefined for {undefined} series whose training part never changes "
+            "(no scale): left out of their means",
+        ]
     labels = fc.drop_duplicates("unique_id").set_index("unique_id")[["model", "note"]]
     per = per.join(labels, on="unique_id")
     calibration = forecaster.calibration
@@ -178,6 +185,7 @@ def evaluate(
         "naive2": {"smape": naive_overall["smape"], "mase": naive_overall["mase"]},
         "intervals": calibration.describe(),
         "seconds": seconds,
+        "undefined": {"mase": undefined},
         "notes": notes,
         "per_series": per.to_dict(orient="records"),
     }
@@ -189,12 +197,12 @@ def format_table(result: dict[str, Any]) -> str:
     header = f"{'method':<32}{'sMAPE':>8}{'MASE':>8}{'OWA':>7}" + "".join(
         f"{'cov' + lev:>8}" for lev in levels
     )
-    ours = (
-        f"{result['method']:<32}{result['smape']:>8.3f}{result['mase']:>8.3f}{result['owa']:>7.3f}"
+    ours = f"{result['method']:<32}" + "".join(
+        f"{_number(result[key]):>{width}}" for key, width in (("smape", 8), ("mase", 8), ("owa", 7))
     )
     ours += "".join(f"{_pct(result['coverage'][lev]):>8}" for lev in levels)
-    naive = f"{'Naive2':<32}{result['naive2']['smape']:>8.3f}{result['naive2']['mase']:>8.3f}"
-    naive += f"{1.0:>7.3f}"
+    naive = f"{'Naive2':<32}{_number(result['naive2']['smape']):>8}"
+    naive += f"{_number(result['naive2']['mase']):>8}{_number(1.0):>7}"
     lines = [
         f"{result['file']}: {result['series']} series, horizon {result['horizon']}, "
         f"season length {result['season_length']}",
@@ -212,6 +220,10 @@ def format_table(result: dict[str, Any]) -> str:
         if len(noted) > 20:
             lines.append(f"  ... and {len(noted) - 20} more (see --json)")
     return "\n".join(lines)
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None or not math.isfinite(value) else f"{value:.3f}"
 
 
 def _pct(value: float | None) -> str:

@@ -28,6 +28,8 @@ import numpy as np
 
 #: Why a member was left out of a short series.
 TOO_FEW = "too few quarters"
+#: The member that forecasts a history too short for a trend (:mod:`~analysis.forecasting.short`).
+LEVEL_ONLY = "SES"
 
 
 def models() -> ModuleType:
@@ -69,7 +71,9 @@ class DriftAR1:
             raise ValueError(TOO_FEW)
         lagged = np.c_[d[:-1], np.ones(len(d) - 1)]
         phi, c = np.linalg.lstsq(lagged, d[1:], rcond=None)[0]
-        phi = float(np.clip(phi, -0.99, 0.99))  # stationary changes: no explosive forecasts
+        if not -0.99 <= phi <= 0.99:  # stationary changes: no explosive forecasts, and the
+            phi = float(np.clip(phi, -0.99, 0.99))  # drift refitted for the phi kept (with the
+            c = float(np.mean(d[1:] - phi * d[:-1]))  # unclipped one's, a fall turns into a rise)
         steps = np.empty(h)
         step = d[-1]
         for k in range(h):

@@ -2,10 +2,12 @@
 
 The forecast distribution of a series in a quarter is read off its central intervals: the interval
 at level L gives the ``(1 - L) / 2`` and ``(1 + L) / 2`` quantiles and the mean the median (the
-default forecaster's intervals are symmetric). Between those quantiles the value is interpolated
-linearly on the standard-normal scale, and beyond the widest interval it is extended with the
-slope of the outermost segment: exact for a Gaussian forecast, and close to the calibrated
-distribution when many levels are given (:data:`DISTRIBUTION_LEVELS`).
+default forecaster's intervals are symmetric; for sales never below zero they are censored at
+zero, :mod:`~analysis.forecasting.censor`, and stay its quantiles: a bound of 0 carries the
+chance of selling nothing, and selling at least 0 is certain). Between those quantiles the
+value is interpolated linearly on the standard-normal scale, and beyond the widest interval it is
+extended with the slope of the outermost segment: exact for a Gaussian forecast, and close to the
+calibrated distribution when many levels are given (:data:`DISTRIBUTION_LEVELS`).
 
 - :func:`probability_at_least`: P(y >= value) per forecast row.
 - :func:`quantile`: the value reached or exceeded with a given probability.
@@ -55,6 +57,8 @@ def _z_of_value(z: np.ndarray, v: np.ndarray, value: float) -> float:
         return float("nan")
     if v[-1] == v[0]:  # zero width: the forecast is certain
         return float("-inf") if value <= v[0] else float("inf")
+    if value == v[0] == 0:  # censored at zero: at least 0 for certain
+        return float("-inf")
     if value < v[0]:
         slope = (v[1] - v[0]) / (z[1] - z[0]) if v[1] > v[0] else np.inf
         return float(z[0] - (v[0] - value) / slope) if np.isfinite(slope) else float("-inf")

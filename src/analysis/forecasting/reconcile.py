@@ -16,12 +16,22 @@ with hierarchicalforecast:
 
 Reconciled means add up exactly (to floating-point rounding) at every level. Each series keeps
 the calibrated interval width of its base forecast around its reconciled mean (intervals do not
-add up, and should not); ``intervals="normality"`` asks hierarchicalforecast to reconcile them
+add up, and should not); each level is calibrated on its own refits (levels of fewer than
+``MIN_GROUP_SERIES`` series together), as a total errs less, for its models' spread, than a
+region's product line; ``intervals="normality"`` asks hierarchicalforecast to reconcile them
 under normality instead, which covered too little on the sample data. When MinT cannot work (no
 in-sample error variance: constant or all-zero series only), structural weights (``wls_struct``)
 are used and the note says so. :func:`backtest_hierarchy` compares base, bottom-up and MinT
-forecasts from rolling origins, per level; ``python -m analysis.forecasting.reconcile`` runs it on
-the sample data (BENCHMARKS.md, ``## Forecasting``).
+forecasts from rolling origins, per level; ``benchmarks/reconcile_sample.py`` runs it on the
+sample data (BENCHMARKS.md, ``## Forecasting``).
+
+Sales never go below zero, and neither do their coherent forecasts: MinT can push a small bottom
+series below zero while its total stays positive, so every bottom series never below zero has
+such means set to 0 and every series is added up again from its bottom series, its intervals
+moved with its mean and cut at zero (:func:`~analysis.forecasting.censor.coherent_at_zero`; the
+note says how many bottom series were cut). This keeps the forecasts exactly coherent, where
+hierarchicalforecast's ``nonnegative`` MinT needs a quadratic program and base forecasts that
+are already non-negative.
 """
 
 from __future__ import annotations
@@ -36,7 +46,7 @@ import pandas as pd
 
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.series import DEFAULT_LEVELS, Coverage, quarterly, unique_ids
-from analysis.forecasting import accuracy
+from analysis.forecasting import accuracy, censor
 from analysis.forecasting.backends import Backend
 from analysis.forecasting.forecaster import Forecaster
 
@@ -173,10 +183,11 @@ def forecast_hierarchy(
 ) -> pd.DataFrame:
     """Coherent forecasts of every series in ``hierarchy``, ``h`` quarters ahead.
 
-    Returns ``unique_id, level, ds, method, mean, lo-*, hi-*, model, note``: one block of rows per
-    reconciliation method (``bottom_up``, ``mint_shrink``), and the unreconciled forecasts as
-    method ``base`` with ``include_base``. ``model`` and ``note`` are those of each series' base
-    forecast.
+    Returns ``unique_id, level, ds, method, mean, lo-*, hi-*, model, note, history``: one block
+    of rows per reconciliation method (``bottom_up``, ``mint_shrink``), and the unreconciled
+    forecasts as method ``base`` with ``include_base``. ``model``, ``note`` and ``history`` (the
+    quarters of history) are those of each series' base forecast. Series never below zero get
+    forecasts and bounds of zero or more, coherent (module doc).
 
     ``intervals``: ``base`` (default) keeps each series' calibrated base interval widths around
     its reconciled mean; ``normality`` has hierarchicalforecast reconcile them under normality
@@ -186,14 +197,20 @@ def forecast_hierarchy(
     if intervals not in ("base", "normality"):
         raise ValueError(f"intervals must be 'base' or 'normality', got {intervals!r}")
     data = hierarchy.frame[["unique_id", "ds", "y"]]
-    fitted = Forecaster(h, level, season_length, backend=backend).fit(data, fitted=True)
-    base = fitted.forecast()
+    fitted = Forecaster(h, level, season_length, backend=backend, censor=False)
+    # each level calibrated on its own refits: a total errs less, relative to its models'
+    # spread, than a region's product line (BENCHMARKS.md, "Reconciliation on the sample data")
+    fitted.fit(data, fitted=True, groups=hierarchy.level_of())
+    raw = fitted.forecast()  # symmetric intervals, the widths to keep
+    positive = censor.positive_series(data)
+    base = censor.frame_at_zero(raw, positive)
     interval_cols = [c for c in base.columns if c.startswith(("lo-", "hi-"))]
     # hierarchicalforecast needs every interval: a series too short for one gets zero width.
     missing = base[interval_cols].isna().any(axis=1) if interval_cols else None
     if missing is not None and missing.any():
         for c in interval_cols:
             base[c] = base[c].fillna(base["mean"])
+            raw[c] = raw[c].fillna(raw["mean"])
         short_ids = base.loc[missing, "unique_id"].unique()
         flagged = base["unique_id"].isin(short_ids)
         base.loc[flagged, "note"] = base.loc[flagged, "note"].map(
@@ -203,7 +220,7 @@ def forecast_hierarchy(
         columns={"mean": _BASE, **{c: f"{_BASE}-{c}" for c in interval_cols}}
     )
     y_fit = fitted.fitted_values().rename(columns={"fitted": _BASE})
-    labels = base.drop_duplicates("unique_id").set_index("unique_id")[["model", "note"]]
+    labels = base.drop_duplicates("unique_id").set_index("unique_id")[["model", "note", "history"]]
     blocks = []
     if include_base:
         blocks.append(_block(y_hat, _BASE, _BASE, interval_cols, ""))
@@ -213,12 +230,20 @@ def forecast_hierarchy(
         )
         if intervals == "base":  # the calibrated base widths around the reconciled mean
             keys = reconciled[["unique_id", "ds"]].merge(
-                y_hat, on=["unique_id", "ds"], how="left", validate="one_to_one"
+                raw, on=["unique_id", "ds"], how="left", validate="one_to_one"
             )
             for c in interval_cols:
-                offset = keys[f"{_BASE}-{c}"].to_numpy() - keys[_BASE].to_numpy()
+                offset = keys[c].to_numpy() - keys["mean"].to_numpy()
                 reconciled[f"{col}-{c}"] = reconciled[col].to_numpy() + offset
-        blocks.append(_block(reconciled, col, method, interval_cols, remark))
+        block = _block(reconciled, col, method, interval_cols, remark)
+        block, cut = censor.coherent_at_zero(block, hierarchy.S, positive)
+        if cut:
+            block["remark"] = "; ".join(
+                part
+                for part in (remark, f"{len(cut)} bottom series cut at 0, added up again")
+                if part
+            )
+        blocks.append(block)
     out = pd.concat(blocks, ignore_index=True)
     out = out.join(hierarchy.level_of(), on="unique_id").join(labels, on="unique_id")
     remarks = out.pop("remark")
@@ -227,7 +252,7 @@ def forecast_hierarchy(
         for note, remark in zip(out["note"], remarks, strict=True)
     ]
     first = ["unique_id", "level", "ds", "method", "mean"]
-    return out[first + interval_cols + ["model", "note"]]
+    return out[first + interval_cols + ["model", "note", "history"]]
 
 
 def _block(
@@ -361,39 +386,3 @@ def backtest_hierarchy(
         ["level", "method"], key=lambda s: s.map(order) if s.name == "level" else s
     )
     return table.reset_index(drop=True), fc
-
-
-def main() -> None:
-    """``python -m analysis.forecasting.reconcile``: the reconciliation backtest on the sample."""
-    import time
-
-    from analysis.data.load import load
-
-    start = time.perf_counter()
-    dataset = load()
-    hierarchy = build(dataset.sales, dataset.config.calendar)
-    table, _ = backtest_hierarchy(hierarchy, h=4, n_windows=4)
-    normal, _ = backtest_hierarchy(hierarchy, h=4, n_windows=4, intervals="normality")
-    table = table.merge(
-        normal[["level", "method", "coverage-80", "coverage-95"]],
-        on=["level", "method"],
-        suffixes=("", " normality"),
-    )
-    sizes = ", ".join(f"{name} {len(ids)}" for name, ids in hierarchy.tags.items())
-    print(f"sample data: {sizes} series; 4 origins, 4 quarters ahead")
-    print(
-        "| level | method | sMAPE | MASE | RMSSE | coverage 80 / 95 % (base widths) "
-        "| coverage 80 / 95 % (normality) |"
-    )
-    print("|---|---|---|---|---|---|---|")
-    for r in table.to_dict(orient="records"):
-        print(
-            f"| {r['level']} | {r['method']} | {r['smape']:.2f} | {r['mase']:.3f} "
-            f"| {r['rmsse']:.3f} | {r['coverage-80']:.0%} / {r['coverage-95']:.0%} "
-            f"| {r['coverage-80 normality']:.0%} / {r['coverage-95 normality']:.0%} |"
-        )
-    print(f"{time.perf_counter() - start:.0f} s")
-
-
-if __name__ == "__main__":
-    main()

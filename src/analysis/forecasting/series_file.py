@@ -27,10 +27,7 @@ def read_series(path: Path | str, horizon: int) -> tuple[pd.DataFrame, pd.DataFr
     import numpy as np
     import pandas as pd
 
-    from analysis.data.parse import (  # the loader's rules for dates and numbers
-        parse_dates,
-        parse_numbers,
-    )
+    from analysis.data.parse import parse_numbers  # the loader's rules for numbers
 
     path = Path(path)
     source = str(path)
@@ -57,7 +54,7 @@ def read_series(path: Path | str, horizon: int) -> tuple[pd.DataFrame, pd.DataFr
     bad = ids.isna() | (ids.astype(str).str.strip() == "")
     if bad.any():
         raise DataError("empty series id", source=source, column="unique_id", rows=rows[bad])
-    ds = parse_dates(raw["ds"])
+    ds, steps = _periods(raw["ds"])
     bad = ds.isna().to_numpy()
     if bad.any():
         raise DataError(
@@ -65,7 +62,7 @@ def read_series(path: Path | str, horizon: int) -> tuple[pd.DataFrame, pd.DataFr
             source=source,
             column="ds",
             rows=rows[bad],
-            expected="YYYY-MM-DD",
+            expected="YYYY-MM-DD, or a whole number per period (1, 2, ...)",
         )
     y = parse_numbers(raw["y"])
     bad = y.isna().to_numpy()
@@ -103,6 +100,8 @@ def read_series(path: Path | str, horizon: int) -> tuple[pd.DataFrame, pd.DataFr
     _check_consecutive(frame, source)
 
     notes: list[str] = []
+    if steps:
+        notes.append("ds read as period numbers (1, 2, ...), not dates")
     if "split" in frame.columns:
         train, test = _by_split(frame, horizon, source)
     else:
@@ -123,6 +122,30 @@ def read_series(path: Path | str, horizon: int) -> tuple[pd.DataFrame, pd.DataFr
         )
     cols = ["unique_id", "ds", "y"]
     return train[cols].reset_index(drop=True), test[cols].reset_index(drop=True), notes
+
+
+def _periods(values: pd.Series) -> tuple[pd.Series, bool]:
+    """``ds`` as dates, and whether they were period numbers.
+
+    Dates when every value reads as one (the loader's rules, ``20240101`` included); otherwise,
+    when every value is a whole number (``1..n``, as the M4 files number their periods), period
+    ``t`` becomes day ``t`` after 1970-01-01, so the forecaster sees one period per day in the
+    same order. Anything else: NaT where a value is neither, for the caller's error.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from analysis.data.parse import parse_dates, parse_numbers
+
+    dates = parse_dates(values)
+    if not dates.isna().any():
+        return dates, False
+    numbers = parse_numbers(values.astype("str"))
+    whole = numbers.notna() & (numbers == np.round(numbers)) & (numbers.abs() < 1e5)
+    if not whole.all():
+        return dates, False
+    days = pd.to_timedelta(numbers.astype("int64"), unit="D")
+    return (pd.Timestamp("1970-01-01") + days).astype("datetime64[us]"), True
 
 
 def _check_consecutive(frame: pd.DataFrame, source: str) -> None:

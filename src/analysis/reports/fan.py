@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
+from analysis.forecasting import short
 from analysis.reports import present
 
 #: Grey of each band, from the widest interval inwards.
@@ -40,7 +41,9 @@ def fan_chart(
     ``forecasts`` has ``unique_id, ds, mean`` and ``lo-<l>, hi-<l>`` for each level in ``level``
     (default: every level present). ``ids`` chooses and orders the series (default: all in
     ``forecasts``, at most ``MAX_PANELS``); ``last_quarters`` limits the history shown (``None``:
-    all); ``currency`` formats the axis as money. Returns the Figure without showing it.
+    all); ``currency`` formats the axis as money. Returns the Figure without showing it. With
+    the forecaster's ``history`` column, the panel of a series with a short history says so
+    above its fan (:mod:`analysis.forecasting.short`).
     """
     if ids is None:
         ids = list(dict.fromkeys(forecasts["unique_id"]))
@@ -116,6 +119,14 @@ def fan_chart(
                 zorder=4,
             )
             ax.set_title(uid, loc="left", fontsize=10)
+            if "history" in fc and short.is_short(int(fc["history"].min())):
+                quarters = int(fc["history"].min())  # the forecaster's flag: say so on the fan
+                ax.set_title(
+                    f"only {quarters} quarters of history:\nuncertainty larger than shown",
+                    loc="right",
+                    fontsize=7,
+                    style="italic",
+                )
             if currency:
                 ax.yaxis.set_major_formatter(
                     FuncFormatter(lambda v, _: present.money(v, currency, short=True))

@@ -22,7 +22,7 @@ import pandas as pd
 from analysis.core.csv_out import write_csv
 from analysis.core.parameters import Parameter
 from analysis.data.series import Coverage
-from analysis.forecasting import cluster, ledger, reconcile
+from analysis.forecasting import cluster, ledger, reconcile, short
 from analysis.forecasting import odds as target_odds
 from analysis.forecasting.backends import Backend, default_backend
 from analysis.reports import present
@@ -292,6 +292,7 @@ def paragraphs(outlook: Outlook) -> list[str]:
     if not outlook.made:
         return [outlook.missing, *_partial_review(outlook.review)]
     texts = [headline(outlook), *outlook.left_out, method_note(outlook)]
+    texts += short.notes(outlook.forecasts.loc[outlook.forecasts["level"].isin(REPORTED_LEVELS)])
     if outlook.unsold:
         which = "it as a quarter" if len(outlook.unsold) == 1 else "them as quarters"
         note = (
