@@ -299,10 +299,9 @@ def odds(outlook: Outlook, probability: float = 0.7) -> pd.DataFrame:
     targets = outlook.review.dataset.targets
     if targets is None or not outlook.made:
         return pd.DataFrame()
-    extra = [c for c in targets.columns if c not in ("quarter", "channel", "target_revenue",
-                                                     "target_quantity")]  # fmt: skip
-    channel_targets = targets.loc[targets[extra].isna().all(axis=1)] if extra else targets
-    wanted = channel_targets.groupby(["quarter", "channel"], as_index=False)["target_revenue"].sum()
+    # a channel's target is the sum of its rows (one grain per channel and quarter: whole
+    # channel, or regional quotas)
+    wanted = targets.groupby(["quarter", "channel"], as_index=False)["target_revenue"].sum()
     fc = outlook.forecasts.loc[outlook.forecasts["level"] == "channel"]
     wanted = wanted.merge(
         fc[["quarter", "unique_id", "ds"]].drop_duplicates(),

@@ -110,7 +110,7 @@ def analyse(
     calendar = calendar or FiscalCalendar()
     coverage = coverage or Coverage.of(sales, calendar)
     common = {"calendar": calendar, "coverage": coverage}
-    quarter_table = attainment(sales, targets, quarter, **common)
+    quarter_table = attainment(sales, targets, quarter, detail=True, **common)
     ytd = attainment(sales, targets, quarter, ytd=True, **common)
     explained = bridge(sales, targets, quarter, baseline=baseline, segment=segment, **common)
     drilled = drilldown(sales, targets, quarter, dims=dims, path=dims, **common)
@@ -180,8 +180,9 @@ def long_table(bridge: Bridge, drilldown: Drilldown | None = None) -> pd.DataFra
 
     Targets that do not exist (channels without target) have no row. Summing ``gap``, or all the
     effects, over the channel rows gives the total gap exactly; each effect summed over channel
-    rows gives the total's (volume: total volume + channel mix); the segment rows of one
-    dimension add up to their channel's target, actual and gap.
+    rows gives the total's (volume: total volume + channel mix). Segment rows hold the targeted
+    segments (``target, actual, gap``, adding up to their channel's target and targeted sales)
+    and the sales no target covers (``untargeted``, per channel and segment).
     """
     frames = []
     cents = bridge.cents
@@ -197,6 +198,9 @@ def long_table(bridge: Bridge, drilldown: Drilldown | None = None) -> pd.DataFra
         )
         seg.insert(0, "level", "segment")
         frames.append(seg)
+    if drilldown is not None and not drilldown.untargeted_cents.empty:
+        apart = drilldown.untargeted_cents.rename(columns={"actual": "value"})
+        frames.append(apart.assign(level="segment", measure="untargeted"))
     long = pd.concat(frames, ignore_index=True)
     long = long.loc[long["value"].notna()].reset_index(drop=True)
     long["cents"] = long["value"].astype("int64")
