@@ -178,14 +178,18 @@ def long_table(bridge: Bridge, drilldown: Drilldown | None = None) -> pd.DataFra
       only; ``channel_mix`` is a total-level effect, 0 on channel rows);
     - ``value``: the amount in the data's currency, ``cents`` the same in integer cents (exact).
 
-    Targets that do not exist (channels without target) have no row. Summing ``gap``, or all the
-    effects, over the channel rows gives the total gap exactly; each effect summed over channel
-    rows gives the total's (volume: total volume + channel mix). Segment rows hold the targeted
-    segments (``target, actual, gap``, adding up to their channel's target and targeted sales)
-    and the sales no target covers (``untargeted``, per channel and segment).
+    ``actual`` is the targeted sales (those a target covers) and ``gap = actual - target``;
+    ``untargeted`` is the sales without a target, beside them. Targets that do not exist
+    (channels without target) have no row, nor a gap. Summing ``gap``, or the effects other than
+    ``untargeted``, over the channel rows gives the total gap exactly; each effect summed over
+    channel rows gives the total's (volume: total volume + channel mix). Segment rows hold the
+    targeted segments (``target, actual, gap``, adding up to their channel's) and the sales no
+    target covers (``untargeted``, per channel and segment).
     """
     frames = []
-    cents = bridge.cents
+    cents = bridge.cents.copy()  # actual and gap of the targeted sales, as the report shows them
+    cents["actual"] = cents["actual"] - cents["untargeted"]
+    cents["gap"] = (cents["gap"] - cents["untargeted"]).where(cents["has_target"])
     for level, rows in (("channel", cents.iloc[:-1]), ("total", cents.iloc[-1:])):
         frame = rows.melt(id_vars=["channel"], value_vars=list(MEASURES), var_name="measure")
         frame.insert(0, "level", level)
