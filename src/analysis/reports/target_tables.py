@@ -18,6 +18,7 @@ from analysis.targets.attainment import Attainment
 from analysis.targets.bridge import Bridge
 from analysis.targets.bridge_effects import EFFECTS
 from analysis.targets.drilldown import Drilldown
+from analysis.targets.phasing import Phasing
 
 #: Money columns summed in an ``Other`` row.
 _SUMMED = ("target", "actual", "targeted", "untargeted", "gap", "prior", *EFFECTS)
@@ -71,6 +72,24 @@ def bridge_rows(bridge: Bridge, top: int = TOP) -> pd.DataFrame:
     channels = table.iloc[:-1]
     channels = channels.reindex(channels["gap"].abs().sort_values(ascending=False).index)
     return pd.concat([_top(channels, top, "channel"), table.iloc[-1:]], ignore_index=True)
+
+
+def phasing_rows(split: Phasing, top: int = TOP) -> pd.DataFrame:
+    """A quarter's targets by month: one row per channel (the ``top`` largest targets, the rest
+    as one), a column per month and the quarter, and a total row."""
+    wide = split.table.pivot_table(
+        index="channel", columns="month", values="target", aggfunc="sum", sort=True
+    )
+    wide.columns = [str(c) for c in wide.columns]
+    wide["quarter"] = wide.sum(axis=1)
+    wide = wide.sort_values("quarter", ascending=False).rename_axis("channel").reset_index()
+    months = [c for c in wide.columns if c not in ("channel", "quarter")]
+    if len(wide) > top:
+        rest = wide.iloc[top - 1 :]
+        other = {"channel": f"Other ({len(rest)})", **rest[[*months, "quarter"]].sum().to_dict()}
+        wide = pd.concat([wide.iloc[: top - 1], pd.DataFrame([other])], ignore_index=True)
+    total = {"channel": "Total", **wide[[*months, "quarter"]].sum().to_dict()}
+    return pd.concat([wide, pd.DataFrame([total])], ignore_index=True)
 
 
 def untargeted_rows(drill: Drilldown, dimension: str, top: int = TOP) -> pd.DataFrame:
