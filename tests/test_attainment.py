@@ -32,30 +32,37 @@ def by_channel(result) -> pd.DataFrame:
 
 # Hand-checked (cents): A target 4290.00, actual 1350 + 1920 - 160 = 3110.00, a year earlier
 # 1000 + 3000 - 100 = 3900.00; B 2200.00 against 2770.00 (2000.00 a year earlier); C sells 100.00
-# without a target. Total target 6490.00, actual 5980.00, gap -510.00.
+# without a target: shown apart, not in the attainment. Total target 6490.00, targeted sales
+# 5880.00 (gap -610.00), all sales 5980.00.
 def test_hand_checked_quarter():
     result = attainment(HAND_SALES, HAND_TARGETS, "2025Q4", calendar=CAL, coverage=COVER)
     table = by_channel(result)
     assert table.index.tolist() == ["A", "B", "C", "Total"]
     assert table["target"].tolist()[:2] == [429000, 220000] and pd.isna(table.loc["C", "target"])
     assert table["actual"].tolist() == [311000, 277000, 10000, 598000]
-    assert table["gap"].tolist() == [-118000, 57000, 10000, -51000]
+    assert table["targeted"].tolist() == [311000, 277000, 0, 588000]
+    assert table["untargeted"].tolist() == [0, 0, 10000, 10000]
+    assert table["gap"].tolist()[:2] == [-118000, 57000] and pd.isna(table.loc["C", "gap"])
+    assert table.loc["Total", "gap"] == -61000
     assert table["prior"].tolist()[:2] == [390000, 200000] and pd.isna(table.loc["C", "prior"])
     assert table.loc["Total", "prior"] == 590000
     assert table["has_target"].tolist() == [True, True, False, True]
     assert table.loc["A", "attainment"] == 3110 / 4290
     assert np.isnan(table.loc["C", "attainment"])
-    assert table.loc["Total", "attainment"] == 5980 / 6490
+    assert table.loc["Total", "attainment"] == 5880 / 6490
     assert table.loc["A", "yoy"] == pytest.approx(3110 / 3900 - 1)
-    assert table["gap_share"].tolist() == [-1180 / -510, 570 / -510, 100 / -510, 1.0]
-    # units: A 150 + 60 - 5 = 205 of 209; B 120 of 100; C's 5 units count in the total
+    # A's shortfall and B's excess go both ways: each is all of its side
+    assert table["gap_share"].tolist()[:2] == [1.0, 1.0] and result.mixed
+    assert table["gap_share"].iloc[2:].isna().all()
+    # units: A 150 + 60 - 5 = 205 of 209; B 120 of 100; C's 5 units are not in the attainment
     assert table["quantity"].tolist() == [205, 120, 5, 330]
     assert table.loc["Total", "target_quantity"] == 309
     assert table.loc["A", "quantity_attainment"] == 205 / 209
+    assert table.loc["Total", "quantity_attainment"] == 325 / 309
     assert not result.partial and result.quarters == ("2025Q4",)
     assert any("Without a target" in n and "C" in n for n in result.notes)
     shown = result.table.set_index("channel")
-    assert shown.loc["A", "target"] == 4290.0 and shown.loc["Total", "gap"] == -510.0
+    assert shown.loc["A", "target"] == 4290.0 and shown.loc["Total", "gap"] == -610.0
     assert result.row("B")["actual"] == 2770.0
 
 
@@ -65,10 +72,10 @@ def test_revenue_only_targets_and_no_targets():
     )
     table = by_channel(result)
     assert table["target_quantity"].isna().all() and table["quantity_attainment"].isna().all()
-    assert table.loc["Total", "gap"] == -51000
+    assert table.loc["Total", "gap"] == -61000
     none = by_channel(attainment(HAND_SALES, None, "2025Q4", coverage=COVER))
-    assert not none["has_target"].any()
-    assert none["gap"].tolist() == none["actual"].tolist() == [311000, 277000, 10000, 598000]
+    assert not none["has_target"].any() and none["gap"].isna().all()
+    assert none["untargeted"].tolist() == none["actual"].tolist() == [311000, 277000, 10000, 598000]
 
 
 def test_targets_by_region_give_detail_rows_and_roll_up():
@@ -86,17 +93,21 @@ def test_targets_by_region_give_detail_rows_and_roll_up():
     assert table["level"].tolist() == [
         "channel/region", "channel/region", "channel",
         "channel/region", "channel/region", "channel",
-        "channel/region", "channel", "total",
+        "channel", "total",
     ]  # fmt: skip
     rows = table.set_index(["level", "channel", "region"])
     assert rows.loc[("channel/region", "A", "East"), "gap"] == 135000 - 100000
-    assert rows.loc[("channel/region", "B", "South"), "has_target"] == False  # noqa: E712
-    assert rows.loc[("channel/region", "B", "South"), "gap"] == 147000
+    south = rows.loc[("channel/region", "B", "South")]
+    assert south["has_target"] == False  # noqa: E712
+    assert pd.isna(south["gap"]) and south["untargeted"] == 147000
+    assert rows.loc[("channel", "B", np.nan), "gap"] == 130000 - 220000
     channel = table.loc[table["level"] == "channel"].set_index("channel")
     assert channel.loc["A", "target"] == 429000 and channel.loc["A", "target_quantity"] == 209
     assert np.isnan(channel.loc["B", "target_quantity"])  # one of B's rows has no units
     for name, group in table.loc[table["level"] == "channel/region"].groupby("channel"):
         assert group["gap"].sum() == channel.loc[name, "gap"]
+    finer = result.finer()
+    assert finer["region"].tolist() == ["West", "North", "East"]  # worst attainment first
 
 
 def test_fiscal_year_to_date():
@@ -129,13 +140,19 @@ def test_channel_gaps_add_up_to_the_total(case):
     sales, targets = case
     table = by_channel(attainment(sales, targets, "2025Q4", calendar=CAL))
     channels, total = table.drop(index="Total"), table.loc["Total"]
-    assert channels["gap"].sum() == total["gap"]
+    assert not total["has_target"] or channels["gap"].sum() == total["gap"]
     assert channels["actual"].sum() == total["actual"] == quarter_cents(sales).sum()
     targeted = channels.loc[channels["has_target"]]
     untargeted = channels.loc[~channels["has_target"]]
     assert untargeted["target"].isna().all() and untargeted["attainment"].isna().all()
-    assert (targeted["gap"] == targeted["actual"] - targeted["target"]).all()
-    assert (untargeted["gap"] == untargeted["actual"]).all()
+    assert (targeted["gap"] == targeted["targeted"] - targeted["target"]).all()
+    assert untargeted["gap"].isna().all() and (untargeted["targeted"] == 0).all()
+    # targeted and untargeted sales are all the sales, to the cent, in every row
+    assert (table["targeted"] + table["untargeted"] == table["actual"]).all()
+    assert total["targeted"] == channels["targeted"].sum()
+    assert not total["has_target"] or total["gap"] == total["targeted"] - total["target"]
+    if total["has_target"] and total["target"] > 0:  # attainment: the targeted parts, summed
+        assert total["attainment"] == targeted["targeted"].sum() / targeted["target"].sum()
 
 
 # --- the bundled sample, against its CSV files read independently ---------------------------------
@@ -152,9 +169,9 @@ def raw_quarter(start: str, end: str, quarter: str) -> pd.DataFrame:
     cents = sales["net_amount"].str.replace(".", "", regex=False).astype("int64")  # 2 decimals
     actual = cents.groupby(sales["channel"]).sum()
     targets = pd.read_csv(SAMPLE / "targets.csv", dtype={"target_revenue": str})
-    targets = targets.loc[targets["quarter"] == quarter].set_index("channel")
-    target = targets["target_revenue"].str.replace(".", "", regex=False).astype("int64")
-    return pd.DataFrame({"actual": actual, "target": target})
+    targets = targets.loc[targets["quarter"] == quarter]  # distributors: one row per region
+    cents = targets["target_revenue"].str.replace(".", "", regex=False).astype("int64")
+    return pd.DataFrame({"actual": actual, "target": cents.groupby(targets["channel"]).sum()})
 
 
 @pytest.mark.parametrize(
@@ -167,10 +184,13 @@ def test_sample_quarters_match_the_csv_files(sample, quarter, start, end, missed
     table = by_channel(result)
     channels = table.drop(index="Total")
     assert channels["actual"].astype("int64").to_dict() == raw["actual"].to_dict()
-    assert channels["target"].astype("int64").to_dict() == raw["target"].to_dict()
+    # the online shop sells without a target: shown apart, not in the attainment
+    targeted = raw.dropna(subset=["target"])
+    assert channels["target"].dropna().astype("int64").to_dict() == targeted["target"].to_dict()
+    assert channels.loc["Online", "untargeted"] == raw.loc["Online", "actual"] > 0
     total = table.loc["Total"]
-    assert total["gap"] == raw["actual"].sum() - raw["target"].sum()
-    assert total["attainment"] == pytest.approx(raw["actual"].sum() / raw["target"].sum())
+    assert total["gap"] == targeted["actual"].sum() - targeted["target"].sum()
+    assert total["attainment"] == pytest.approx(targeted["actual"].sum() / targeted["target"].sum())
     assert (total["gap"] < 0) == missed
     assert total["attainment"] == pytest.approx(0.962 if missed else 1.133, abs=0.001)
     assert not result.partial
@@ -184,4 +204,15 @@ def test_sample_year_to_date_matches_the_csv_files(sample):
     table = by_channel(attainment(sample.sales, sample.targets, "2025Q4", ytd=True))
     channels = table.drop(index="Total")
     assert channels["actual"].astype("int64").to_dict() == raw["actual"].to_dict()
-    assert channels["target"].astype("int64").to_dict() == target.sum().to_dict()
+    assert channels["target"].dropna().astype("int64").to_dict() == target.sum().to_dict()
+    assert table.loc["Total", "untargeted"] == raw.loc["Online", "actual"]
+
+
+def test_sample_regional_quotas_give_attainment_by_region(sample):
+    result = attainment(sample.sales, sample.targets, "2025Q4", detail=True)
+    finer = result.finer()
+    assert set(finer["channel"]) == {"Distributor"} and len(finer) == 7
+    assert finer["attainment"].is_monotonic_increasing  # worst first
+    channel = result.row("Distributor")
+    assert finer["target"].sum() == pytest.approx(channel["target"], abs=0.001)
+    assert channel["untargeted"] == 0

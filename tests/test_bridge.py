@@ -169,8 +169,9 @@ def test_zero_target_units():
 
 def test_targets_by_product_line_are_used_directly():
     # B's target set by line: X 1000 for 50 u (TP 20), Y 1200 for 50 u (TP 24); total 2200, 100 u.
-    # volume (120 - 100) x 22 = 440; mix (40-60) x 20 + (70-60) x 24 + 10 x 30 = -400+240+300 = 140
-    # price (1000 - 800) + (1470 - 1680) + 0 = -10: 440 + 140 - 10 = 570
+    # Z (300, 10 u) has no target: untargeted, out of the PVM, which compares X and Y (110 u):
+    # volume (110 - 100) x 22 = 220; mix (40-55) x 20 + (70-55) x 24 = -300 + 360 = 60;
+    # price (1000 - 800) + (1470 - 1680) = -10: 220 + 60 - 10 = 270 = 2470 - 2200
     targets = pd.DataFrame(
         {
             "quarter": "2025Q4",
@@ -181,7 +182,9 @@ def test_targets_by_product_line_are_used_directly():
         }
     )
     result = bridge(HAND_SALES, targets, "2025Q4", calendar=CAL, coverage=COVER)
-    assert effects(result, "B") == expected({"volume": 44000, "product_mix": 14000, "price": -1000})
+    assert effects(result, "B") == expected(
+        {"volume": 22000, "product_mix": 6000, "price": -1000, "untargeted": 30000}
+    )
     assert effects(result, "A") == expected({"untargeted": 311000})
 
 

@@ -66,8 +66,8 @@ def test_check_reports_rejected_rows(tmp_path, sales_frame, capsys):
 def test_check_of_bundled_sample(capsys):
     assert main(["check"]) == 0
     out = capsys.readouterr().out
-    assert "sales_lines.csv: 46,649 rows read, 46,649 used." in out
-    assert "targets.csv: 116 rows read, 116 used." in out
+    assert "sales_lines.csv: 48,225 rows read, 48,225 used." in out
+    assert "targets.csv: 146 rows read, 146 used." in out
 
 
 def test_sample_command_writes_the_committed_sample(tmp_path, capsys):
@@ -76,10 +76,29 @@ def test_sample_command_writes_the_committed_sample(tmp_path, capsys):
         assert (tmp_path / name).read_bytes() == (ROOT / "data" / "sample" / name).read_bytes()
     assert main(["sample", "--out", str(tmp_path / "other"), "--seed", "7"]) == 0
     other = pd.read_csv(tmp_path / "other" / "sales_lines.csv")
-    assert len(other) != 46_649 or not other.equals(pd.read_csv(tmp_path / "sales_lines.csv"))
+    assert len(other) != 48_225 or not other.equals(pd.read_csv(tmp_path / "sales_lines.csv"))
 
 
 def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["run", "--unknown-flag"])
     assert exit_info.value.code == 2
+
+
+def test_the_notebook_machinerys_log_stays_off_the_terminal() -> None:
+    """A kernel that dies while a run is stopped is logged by papermill or nbclient as an error:
+    the run log keeps it, the terminal's last line stays the workbench's own."""
+    import logging
+
+    from analysis.cli import _for_terminal
+
+    def record(name: str, **extra: object) -> logging.LogRecord:
+        made = logging.LogRecord(name, logging.ERROR, __file__, 1, "Kernel died", None, None)
+        made.__dict__.update(extra)
+        return made
+
+    assert not _for_terminal(record("papermill"))
+    assert not _for_terminal(record("nbclient.client"))
+    assert not _for_terminal(record("traitlets"))
+    assert not _for_terminal(record("analysis.run.execute", file_only=True))
+    assert _for_terminal(record("analysis.run.execute"))

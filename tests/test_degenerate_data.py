@@ -123,7 +123,8 @@ def assert_rows_accounted(folder: Path, read: int, set_aside: int) -> None:
 
 
 def summary(folder: Path) -> dict[str, str]:
-    return json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    """The formatted figures of a quarter's ``summary.json`` (its numbers sit beside them)."""
+    return json.loads((folder / "summary.json").read_text(encoding="utf-8"))["text"]
 
 
 def test_one_quarter_of_history(tmp_path, capfd, monkeypatch):

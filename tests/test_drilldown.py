@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from target_miss_examples import (
     CAL,
@@ -16,7 +17,8 @@ from target_miss_examples import (
 )
 
 from analysis.core.cents import allocate
-from analysis.targets.drilldown import UNALLOCATED, drilldown
+from analysis.targets.drilldown import drilldown
+from analysis.targets.drilldown_levels import UNALLOCATED
 
 
 def segments(result, channel: str, dimension: str) -> pd.DataFrame:
@@ -43,23 +45,24 @@ def test_allocate_is_exact_with_largest_remainders():
 # B's target 2200: North had all of 2024Q4 -> 2200; South is new -> 0. Actual North 1000 + 300,
 #   South 1470: gaps -900 and +1470 (sum 570). By product line: X 1100, Y 1100, Z (new) 0 against
 #   1000, 1470 and 300: -100, +370, +300.
-# C has no target: its segment's target is NaN and its gap is its actual, 100.
+# C has no target: it is not ranked; its 100 are listed apart, untargeted.
 def test_hand_worked_segments():
     result = drilldown(HAND_SALES, HAND_TARGETS, "2025Q4", calendar=CAL, coverage=COVER)
     a = segments(result, "A", "region")
     assert a["target"].to_dict() == {"West": 330000, "East": 99000}  # ranked by absolute gap
     assert a["gap"].to_dict() == {"West": -154000, "East": 36000}
     assert a["rank"].tolist() == [1, 2]
-    assert a["share_of_gap"].tolist() == [-154000 / -118000, 36000 / -118000]
+    # the gaps go both ways: West is all of A's shortfall, East all of its excess
+    assert a["share_of_gap"].tolist() == [1.0, 1.0]
     b = segments(result, "B", "region")
     assert b["target"].to_dict() == {"South": 0, "North": 220000}
     assert b["gap"].to_dict() == {"South": 147000, "North": -90000}
     lines_b = segments(result, "B", "product_line")
     assert lines_b["target"].to_dict() == {"Y": 110000, "Z": 0, "X": 110000}
     assert lines_b["gap"].to_dict() == {"Y": 37000, "Z": 30000, "X": -10000}
-    c = segments(result, "C", "region")
-    assert pd.isna(c.loc["East", "target"]) and c.loc["East", "gap"] == 10000
-    assert c.loc["East", "basis"] == "no target"
+    assert "C" not in set(result.cents["channel"])
+    apart = result.untargeted_cents.set_index(["channel", "dimension", "segment"])["actual"]
+    assert apart.to_dict() == {("C", "product_line", "X"): 10000, ("C", "region", "East"): 10000}
     assert set(a["basis"]) == {"share of 2024Q4"}
     assert "2024Q4" in result.rule
 
@@ -71,11 +74,21 @@ def test_tree_and_top_contributors():
     # B/North's 2200 splits by 2024Q4 lines X 1000 : Y 1000 -> 1100 each; Z new -> 0.
     north = leaves.loc[("B", "North")].set_index("product_line")
     assert north["target"].to_dict() == {"X": 110000, "Y": 110000, "Z": 0}
-    top = result.top(3)
-    assert top["node"].tolist() == ["A / West / Y", "B / South / Y", "B / North / Y"]
-    assert top["gap"].tolist() == [-1540.0, 1470.0, -1100.0]
-    assert top["share_of_total_gap"].iloc[0] == -1540 / -510
-    assert np.isclose(top["cumulative_share"].iloc[-1], (-1540 + 1470 - 1100) / -510)
+    # The targeted gap is -610 (C's 100 sold without a target are not in it); the leaves go both
+    # ways, so shortfalls are shares of the shortfalls' sum (-1540 - 1100 - 100 = -2740) and
+    # come first, the excesses (1470 + 360 + 300 = 2130) after.
+    top = result.top(4)
+    assert top["node"].tolist() == [
+        "A / West / Y",
+        "B / North / Y",
+        "B / North / X",
+        "B / South / Y",
+    ]
+    assert top["gap"].tolist() == [-1540.0, -1100.0, -100.0, 1470.0]
+    assert top["share_of_total_gap"].iloc[0] == -1540 / -2740
+    assert top["cumulative_share"].tolist()[2] == pytest.approx(1.0)
+    assert top["cumulative_share"].tolist()[3] == pytest.approx(1470 / 2130)
+    assert "sum of shortfalls" in result.rule
     pruned = result.pruned(1)
     assert pruned["node"].tolist() == [
         "Total",
@@ -85,9 +98,6 @@ def test_tree_and_top_contributors():
         "B",
         "  South",
         "    Y",
-        "C",
-        "  East",
-        "    X",
     ]
 
 
@@ -102,9 +112,11 @@ def test_targets_at_region_grain_are_used_directly():
     )
     result = drilldown(HAND_SALES, targets, "2025Q4", calendar=CAL, coverage=COVER)
     a = segments(result, "A", "region")
-    assert a["target"].to_dict() == {"Central": 329000, "West": 0, "East": 100000}
-    assert a.loc["West", "basis"] == "no target at this grain"
+    # West has no quota: its sales are not ranked against a zero target but listed apart
+    assert a["target"].to_dict() == {"Central": 329000, "East": 100000}
     assert a.loc["East", "basis"] == "target"
+    apart = result.untargeted_cents.set_index(["channel", "dimension", "segment"])["actual"]
+    assert apart[("A", "region", "West")] == 176000
     # below the region the product lines share their region's target by 2024Q4
     tree = result.tree_cents
     east = tree.loc[(tree["level"] == "product_line") & (tree["region"] == "East")]
@@ -135,24 +147,40 @@ def test_negative_baseline_segment_gets_nothing():
     assert b["target"].to_dict() == {"South": 0, "North": 220000}
 
 
+def covered_cents(sales: pd.DataFrame, targets: pd.DataFrame) -> pd.Series:
+    """2025Q4 net cents per channel of the lines a 2025Q4 target row covers, computed directly."""
+    goal = targets.loc[targets["quarter"] == "2025Q4"]
+    grain = [c for c in ("region", "product_line") if c in goal.columns]
+    keys = ["channel", *grain]
+    wanted = set(map(tuple, goal[keys].astype(str).to_numpy()))
+    now = sales.loc[(sales["date"] >= "2025-10-01") & (sales["date"] <= "2025-12-31")]
+    hit = [tuple(k) in wanted for k in now[keys].astype(str).to_numpy()]
+    cents = np.round(now["revenue"].to_numpy() * 100).astype("int64")
+    return pd.Series(np.where(hit, cents, 0), index=now.index).groupby(now["channel"]).sum()
+
+
 def assert_sums(result, sales: pd.DataFrame, targets: pd.DataFrame) -> None:
     tree = result.tree_cents
     channels = tree.loc[tree["level"] == "channel"].set_index("channel")
-    actual = quarter_cents(sales).reindex(channels.index, fill_value=0)
-    assert channels["actual"].astype("int64").tolist() == actual.astype("int64").tolist()
     goal = targets.loc[targets["quarter"] == "2025Q4"]
     goal = (np.round(goal["target_revenue"] * 100)).astype("int64").groupby(goal["channel"]).sum()
-    targeted = channels.loc[channels["has_target"]]
-    assert targeted["target"].astype("int64").to_dict() == goal.to_dict()
-    assert (channels["gap"] == channels["actual"] - channels["target"].fillna(0)).all()
+    assert channels["has_target"].all()
+    assert channels["target"].astype("int64").to_dict() == goal.to_dict()
+    actual = covered_cents(sales, targets).reindex(channels.index, fill_value=0)
+    assert channels["actual"].astype("int64").tolist() == actual.astype("int64").tolist()
+    assert (channels["gap"] == channels["actual"] - channels["target"]).all()
+    # targeted sales in the tree and the sales listed apart are all the quarter's sales
+    apart = result.untargeted_cents
+    for dim in result.path:
+        outside = apart.loc[apart["dimension"] == dim, "actual"].sum()
+        assert channels["actual"].sum() + outside == quarter_cents(sales).sum()
     table = result.cents
     for (channel, _), rows in table.groupby(["channel", "dimension"]):
         assert rows["gap"].sum() == channels.loc[channel, "gap"]
         assert rows["actual"].sum() == channels.loc[channel, "actual"]
-        if channels.loc[channel, "has_target"]:
-            assert rows["target"].sum() == channels.loc[channel, "target"]
-        else:
-            assert rows["target"].isna().all()
+        assert rows["target"].sum() == channels.loc[channel, "target"]
+        for _, side in rows.groupby(rows["gap"] * np.sign(channels.loc[channel, "gap"]) < 0):
+            assert side["cumulative_share"].dropna().le(1 + 1e-9).all()
     keys = ["channel", *result.path]
     for depth in range(1, len(keys)):
         children = tree.loc[tree["level"] == keys[depth]]

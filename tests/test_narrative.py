@@ -53,18 +53,21 @@ def assert_numbers_from_tables(text: str, parts) -> int:
 
 def test_missed_quarter_in_words():
     parts, text = explain(HAND_SALES, HAND_TARGETS)
+    # C's 100 have no target: the targeted 5880 against 6490 miss by 610; C is shown apart
     assert text.startswith(
-        "Revenue in 2025Q4 was ¥5.98 k against a target of ¥6.49 k (92.1%), a shortfall of ¥510."
+        "Sales with a target in 2025Q4 were ¥5.88 k against a target of ¥6.49 k (90.6%), a "
+        "shortfall of ¥610. With ¥100 sold without a target, shown apart, revenue was ¥5.98 k."
     )
-    assert "Units reached 106.8% of the unit target." in text  # 330 of 309
-    # A explains -1180 of the -510; its largest effect the same way is product mix (-900);
+    assert "Units reached 105.2% of the unit target." in text  # 325 of 309 (C's 5 not counted)
+    # A explains -1180 of the -610; its largest effect the same way is product mix (-900);
     # its worst region is West (-1540)
     assert (
-        "A, at 72.5% of its target, explains ¥1.18 k of the ¥510 shortfall, mostly a weaker "
+        "A, at 72.5% of its target, explains ¥1.18 k of the ¥610 shortfall, mostly a weaker "
         "product mix (¥900), above all in West (¥1.54 k)." in text
     )
     assert "Against that, B beat its target by ¥570." in text
-    assert "C sold ¥100 without a target" in text
+    assert "C sold ¥100 without a target." in text
+    assert "sales without target" not in text  # not one of the company's effects
     assert "volume +¥206, channel mix +¥34, product mix -¥820" in text
     assert assert_numbers_from_tables(text, parts) >= 12
 
@@ -72,7 +75,7 @@ def test_missed_quarter_in_words():
 def test_beaten_quarter_and_fallback_baseline():
     targets = HAND_TARGETS.assign(target_revenue=[3000.0, 2000.0, 1.0])
     parts, text = explain(HAND_SALES, targets.assign(target_quantity=np.nan))
-    assert "it beat its target by ¥980." in text  # 5980 - 5000
+    assert "they beat the target by ¥880." in text  # 5880 - 5000; C's 100 apart
     assert "by which the target was beaten" in text
     assert "Meanwhile" not in text  # both targeted channels beat theirs
     assert "A and B had no unit target, so their bridge compares with 2024Q4" in text

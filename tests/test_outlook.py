@@ -96,9 +96,9 @@ def test_tables_and_charts_show_the_largest_channels(from_q2):
     table = from_q2.channel_table(top=2)
     assert set(table["series"]) == {"Total", *by_size.index[:2]}
     assert len(table) == 3 * 3  # three series, three quarters
-    assert outlook.shown_note(from_q2) == ""  # four channels: all shown
+    assert outlook.shown_note(from_q2) == ""  # five channels: all shown
     note = outlook.shown_note(from_q2, top=2)
-    assert note.startswith("The table and charts show the 2 largest of 4 channels")
+    assert note.startswith("The table and charts show the 2 largest of 5 channels")
 
 
 def test_trend_sums_the_smaller_segments_as_other(from_q2):
@@ -106,5 +106,5 @@ def test_trend_sums_the_smaller_segments_as_other(from_q2):
     full = overview.trend(review, "channel")
     assert list(full.columns) == list(full.sum().sort_values(ascending=False).index)
     short = overview.trend(review, "channel", top=2)
-    assert list(short.columns) == [full.columns[0], "Other (3)"]
+    assert list(short.columns) == [full.columns[0], "Other (4)"]
     pd.testing.assert_series_equal(short.sum(axis=1), full.sum(axis=1))

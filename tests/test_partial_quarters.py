@@ -66,7 +66,8 @@ def test_a_december_only_year_earlier_quarter_is_no_growth_base(december_baselin
         "Revenue in 2025Q4 was ¥7.68 k (no comparison: 2024Q4 holds only 2024-12-01 to 12-31)."
     )
     assert "%" not in text and "largest change" not in text
-    assert overview.summary(review)["change"] == "–"
+    summary = overview.summary(review)
+    assert summary["change"] is None and summary["text"]["change"] == "–"
 
 
 def test_a_december_only_baseline_gives_no_growth_for_the_quarter_or_year_to_date(

@@ -12,6 +12,7 @@ import yaml
 from analysis.data.sample import DEFAULT_SEED, SampleData, generate, write_sample
 from analysis.data.sample_company import (
     CHANNEL_NAMES,
+    ONLINE,
     SALES_COLUMNS,
     SPRING_FESTIVAL,
     TARGET_COLUMNS,
@@ -60,8 +61,8 @@ def targets() -> pd.DataFrame:
 def attainment(sales: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """Actual net revenue over target per quarter (rows) and channel (columns), 2019Q1..2025Q4."""
     actual = sales.groupby(["quarter", "channel"])["net_amount"].sum()
-    target = targets.set_index(["quarter", "channel"])["target_revenue"]
-    return (actual / target.reindex(actual.index)).unstack()
+    target = targets.groupby(["quarter", "channel"])["target_revenue"].sum()
+    return (actual / target.reindex(actual.index)).unstack().drop(columns=ONLINE)
 
 
 def _net_by_year(sales: pd.DataFrame, by: str | None = None) -> pd.Series:
@@ -130,12 +131,13 @@ def test_lines_are_sorted_and_span_2019_to_the_last_days_of_2025(sales: pd.DataF
     order = sales.sort_values(["order_date", "order_id"], kind="stable")
     assert order.index.equals(sales.index)
     assert 30_000 <= len(sales) <= 60_000
-    assert sales["order_id"].str.fullmatch(r"(SO|RT)-20(19|2[0-5])-\d{6}").all()
-    assert (sales["order_id"].str[3:7] == sales["order_date"].dt.year.astype(str)).all()
+    assert sales["order_id"].str.fullmatch(r"(SO|RT|WEB)-20(19|2[0-5])-\d{6}").all()
+    year = sales["order_id"].str.split("-").str[1]
+    assert (year == sales["order_date"].dt.year.astype(str)).all()
 
 
 def test_catalogue_channels_and_salespeople(sales: pd.DataFrame) -> None:
-    assert set(sales["channel"]) == set(CHANNEL_NAMES)
+    assert set(sales["channel"]) == {*CHANNEL_NAMES, ONLINE}
     pairs = sales[["product", "product_line"]].drop_duplicates()
     assert dict(zip(pairs["product"], pairs["product_line"], strict=True)) == CATALOGUE
     assert 5 <= sales["salesperson"].nunique() <= 8
@@ -233,12 +235,31 @@ def test_regions_and_customers(sales: pd.DataFrame) -> None:
 
 def test_targets_cover_every_quarter_and_channel_once(targets: pd.DataFrame) -> None:
     assert list(targets.columns) == list(TARGET_COLUMNS)
-    assert not targets.duplicated(["quarter", "channel"]).any()
+    assert not targets.duplicated(["quarter", "channel", "region"]).any()
     quarters = pd.period_range("2019Q1", "2026Q1", freq="Q").astype(str)
     expected = pd.MultiIndex.from_product([quarters, CHANNEL_NAMES])
     assert set(targets.set_index(["quarter", "channel"]).index) == set(expected)
     assert set(targets.loc[targets["quarter"] == "2026Q1", "channel"]) == set(CHANNEL_NAMES)
     assert (targets["target_revenue"] > 0).all() and (targets["target_quantity"] > 0).all()
+
+
+def test_the_online_shop_sells_from_2024_without_a_target(
+    sales: pd.DataFrame, targets: pd.DataFrame
+) -> None:
+    online = sales.loc[sales["channel"] == ONLINE]
+    assert online["order_date"].min() >= pd.Timestamp("2024-03-01")
+    assert ONLINE not in set(targets["channel"])
+    since = sales.loc[sales["order_date"].dt.year >= 2024, "net_amount"].sum()
+    assert 0.01 < online["net_amount"].sum() / since < 0.08  # a small channel
+
+
+def test_distributor_targets_are_regional_quotas_from_2025(targets: pd.DataFrame) -> None:
+    by_region = targets.loc[targets["region"].notna()]
+    assert set(by_region["channel"]) == {"Distributor"}
+    assert sorted(set(by_region["quarter"])) == ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1"]
+    assert (by_region.groupby("quarter")["region"].nunique() == len(DOMESTIC)).all()
+    earlier = targets.loc[targets["quarter"] < "2025Q1"]
+    assert earlier["region"].isna().all()
 
 
 def test_every_channel_misses_and_beats_some_targets(attainment: pd.DataFrame) -> None:
@@ -250,7 +271,8 @@ def test_every_channel_misses_and_beats_some_targets(attainment: pd.DataFrame) -
 def test_2025q4_is_missed_by_a_few_percent_and_2025q3_beaten(
     sales: pd.DataFrame, targets: pd.DataFrame
 ) -> None:
-    actual = sales.groupby("quarter")["net_amount"].sum()
+    targeted = sales.loc[sales["channel"] != ONLINE]
+    actual = targeted.groupby("quarter")["net_amount"].sum()
     target = targets.groupby("quarter")["target_revenue"].sum()
     assert 0.90 < actual["2025Q4"] / target["2025Q4"] < 0.99
     assert actual["2025Q3"] > target["2025Q3"]

@@ -283,9 +283,16 @@ def test_finer_dimensions_set_the_grain(sales: pd.DataFrame) -> None:
     typo = targets_table([["2025Q1", "Online", "Esat", "5", "", ""]], header)
     with pytest.raises(DataError, match=r"region 'Esat' \(row 2\).*did you mean 'East'"):
         clean_targets(typo, {}, CALENDAR, sales)
-    partial = targets_table([*rows, ["2025Q2", "Online", "", "5", "", ""]], header)
-    with pytest.raises(DataError, match=r"region '' is empty; row 4"):
-        clean_targets(partial, {}, CALENDAR)
+    # a blank region is a target for the whole channel: another quarter may be set that way
+    whole = targets_table([*rows, ["2025Q2", "Online", "", "5", "", ""]], header)
+    loaded = clean_targets(whole, {}, CALENDAR, sales)
+    assert loaded.data["region"].isna().tolist() == [False, False, True]
+    # but not beside region rows of the same quarter and channel: the sales would count twice
+    both = targets_table([*rows, ["2025Q1", "Online", "", "5", "", ""]], header)
+    with pytest.raises(DataError, match=r"'Online' in 2025Q1 are set both ways: by region in rows "
+                       r"2, 3; for the whole channel in rows 4") as caught:  # fmt: skip
+        clean_targets(both, {}, CALENDAR)
+    assert caught.value.rows == [2, 3, 4]
 
 
 def test_targets_by_a_dimension_the_sales_lack(sales: pd.DataFrame) -> None:

@@ -50,12 +50,25 @@ def _stopped_by_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+#: Loggers of the notebook machinery: what they say (a kernel that died while a run was stopped, a
+#: client that could not start) is for the run log; a failed notebook reaches the terminal as one
+#: line of its own.
+_MACHINERY = ("papermill", "nbclient", "jupyter_client", "traitlets")
+
+
+def _for_terminal(record: logging.LogRecord) -> bool:
+    """Whether a log record is shown on the terminal as well as written to the run log."""
+    if getattr(record, "file_only", False):
+        return False
+    return record.name.split(".")[0] not in _MACHINERY
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     for handler in logging.getLogger().handlers:  # tracebacks go to the run log, not the terminal
-        handler.addFilter(lambda record: not getattr(record, "file_only", False))
+        handler.addFilter(_for_terminal)
     try:
         with _stopped_by_sigterm():
             return args.handler(args)

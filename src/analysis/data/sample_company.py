@@ -25,7 +25,13 @@ SALES_COLUMNS: tuple[str, ...] = (
     "net_amount",
     "salesperson",
 )
-TARGET_COLUMNS: tuple[str, ...] = ("quarter", "channel", "target_revenue", "target_quantity")
+TARGET_COLUMNS: tuple[str, ...] = (
+    "quarter",
+    "channel",
+    "region",
+    "target_revenue",
+    "target_quantity",
+)
 
 #: The company's fiscal year starts in January.
 CALENDAR = FiscalCalendar(1)
@@ -237,3 +243,20 @@ INCUMBENT_SHARE = 0.55
 #: Days after the base year's start between which later customers place their first order.
 ENTRY_DAYS = (60, 7 * 365 - 90)
 BIG_CUSTOMERS = 3  # the biggest customers of each channel are incumbents (buying since before 2019)
+
+#: The online shop (a store on a marketplace), opened on ONLINE_OPENED: small orders of one product
+#: at the own brand's prices, from buyers all over the country. It has no target yet.
+ONLINE = "Online"
+ONLINE_OPENED = "2024-03-01"
+#: Orders per (weekday) day: ONLINE_ORDERS[0] at the opening, rising linearly to ONLINE_ORDERS[1]
+#: at the end of 2025.
+ONLINE_ORDERS = (1.0, 4.0)
+#: Share of online orders per product (same order as PRODUCTS): no large-diameter butterfly valves.
+ONLINE_MIX = (0.30, 0.10, 0.12, 0.0, 0.18, 0.12, 0.10, 0.08)
+ONLINE_UNITS = 3.0  # mean units on an online order line
+ONLINE_SALESPERSON = "Xu Min"  # runs the shop
+#: Regions of online buyers and their shares (a buyer's name is the shop's buyers of a region).
+ONLINE_REGIONS = (0.35, 0.15, 0.12, 0.12, 0.12, 0.07, 0.07)  # DOMESTIC_REGIONS order
+#: From this quarter on the distributors' targets are regional quotas: the channel target split
+#: over its regions by their shares of the channel's net revenue a year earlier.
+REGIONAL_QUOTAS = ("Distributor", "2025Q1")

@@ -224,7 +224,8 @@ def draw_targets(sales: pd.DataFrame, model: _Model, rng: np.random.Generator) -
             factor *= rng.lognormal(0.0, TARGET_NOISE)
             label = CALENDAR.label(quarter)
             rows.append((label, channel.name, round(revenue * factor, 2), round(units * factor)))
-    return pd.DataFrame(rows, columns=list(TARGET_COLUMNS)).astype({"target_quantity": "int64"})
+    columns = [c for c in TARGET_COLUMNS if c != "region"]  # regions: sample_later
+    return pd.DataFrame(rows, columns=columns).astype({"target_quantity": "int64"})
 
 
 def _expected(model: _Model) -> pd.DataFrame:

@@ -69,16 +69,11 @@ def clean_targets(
             notes.append(f"column {quoted(found.pop(name))} ignored: it is empty")
         elif name in found:
             dimensions.append(name)
-    for name in dimensions:
-        out[name] = clean_text(frame[found[name]])
-        _strict(
-            raw,
-            found,
-            name,
-            blank(out[name]),
-            "is empty",
-            f"a {name} on every row (targets are set by {name})",
-        )
+    out["channel"] = clean_text(frame[found["channel"]])
+    _strict(raw, found, "channel", blank(out["channel"]), "is empty", "a channel on every row")
+    for name in dimensions[1:]:  # blank: the row is for the whole channel at this dimension
+        text = clean_text(frame[found[name]])
+        out[name] = text.where(~blank(text))
 
     for name in ("target_revenue", "target_quantity"):
         if name in found:
@@ -133,12 +128,41 @@ def clean_targets(
             expected="one row per " + ", ".join(keys),
         )
         raise _located(error, rows[duplicated])
+    _one_grain(table, dimensions[1:], rows, label)
     if sales is not None:
         for name in dimensions:
-            check_known(table[name], rows, sales, name, label)
+            named = table[name].notna().to_numpy()
+            check_known(table[name].dropna(), rows[named], sales, name, label)
     rejected = rejected_rows(raw, np.zeros(len(frame), dtype=bool), np.full(len(frame), ""))
     report = LoadReport(label, len(frame), len(frame), {}, notes)
     return Loaded(table, rejected, report)
+
+
+def _one_grain(table: pd.DataFrame, dims: list[str], rows: np.ndarray, label: str) -> None:
+    """Each channel's targets of a quarter are set at one grain: a row for the whole channel
+    beside rows by region would count the same sales twice."""
+    if not dims:
+        return
+    named = table[dims].notna().to_numpy()
+    grain = pd.Series(["/".join(d for d, on in zip(dims, f, strict=True) if on) for f in named])
+    kinds = grain.groupby([table["quarter"].to_numpy(), table["channel"].to_numpy()]).nunique()
+    mixed = kinds[kinds > 1]
+    if mixed.empty:
+        return
+    quarter, channel = mixed.index[0]
+    at = ((table["quarter"] == quarter) & (table["channel"] == channel)).to_numpy()
+    ways = "; ".join(
+        f"{'by ' + g.replace('/', ' and ') if g else 'for the whole channel'} in rows "
+        + ", ".join(map(str, rows[at & (grain == g).to_numpy()][:5]))
+        for g in dict.fromkeys(grain[at])
+    )
+    error = DataError(
+        f"the targets of {quoted(channel)} in {quarter} are set both ways: {ways}",
+        source=label,
+        expected="one grain per channel and quarter: one row for the whole channel (finer "
+        "columns blank), or rows that each name their " + " and ".join(dims),
+    )
+    raise _located(error, rows[at])
 
 
 def _column(found: Mapping[str, str], name: str) -> str:

@@ -15,6 +15,8 @@ from analysis.reports import present
 from analysis.reports.fonts import use_style
 
 _HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++")
+#: Segments a bar chart shows by name; the smaller ones are one bar, "Other (n)".
+TOP = 12
 
 
 def _money_axis(ax: Axes, currency: str, axis: str = "y") -> None:
@@ -65,8 +67,15 @@ def stacked_trend(wide: pd.DataFrame, title: str, currency: str) -> Figure:
 def year_on_year(
     table: pd.DataFrame, by: str, title: str, currency: str, now_label: str, prior_label: str
 ) -> Figure:
-    """Paired horizontal bars: each segment this quarter against the same quarter a year earlier."""
-    rows = table.loc[table[by] != "Total"].iloc[::-1]
+    """Paired horizontal bars: each segment this quarter against the same quarter a year earlier;
+    beyond ``TOP`` segments (largest first in ``table``) the rest are one bar, ``Other (n)``."""
+    rows = table.loc[table[by] != "Total"]
+    if len(rows) > TOP:
+        rest = rows.iloc[TOP - 1 :]
+        other = {by: f"Other ({len(rest)})", "revenue": rest["revenue"].sum(),
+                 "prior": rest["prior"].sum(min_count=1)}  # fmt: skip
+        rows = pd.concat([rows.iloc[: TOP - 1], pd.DataFrame([other])], ignore_index=True)
+    rows = rows.iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(rows) + 1.4), layout="constrained")
     pos = range(len(rows))
     ax.barh(

@@ -36,6 +36,8 @@ EFFECT_WORDS = {
     "untargeted": "sales without target",
 }
 _ALWAYS = ("volume", "channel_mix", "product_mix", "price", "returns")
+#: Channels named one by one in a sentence; beyond that they are counted and the largest named.
+LISTED = 6
 
 
 def narrative(
@@ -66,36 +68,43 @@ def narrative(
         sentences.append(f"Revenue in {label} was {money(total['actual'])}; no target was set.")
         return " ".join(sentences)
     gap = float(total["gap"])
+    apart = float(total["untargeted"])
+    whole = "Revenue" if apart == 0 else "Sales with a target"
     head = (
-        f"Revenue in {label} was {money(total['actual'])} against a target of "
-        f"{money(total['target'])} ({present.percent(total['attainment'])})"
+        f"{whole} in {label} {'was' if apart == 0 else 'were'} {money(total['targeted'])} against "
+        f"a target of {money(total['target'])} ({present.percent(total['attainment'])})"
     )
     if gap < 0:
         head += f", a shortfall of {money(-gap)}."
     elif gap > 0:
-        head += f": it beat its target by {money(gap)}."
+        head += (
+            f": they beat the target by {money(gap)}."
+            if apart
+            else (f": it beat its target by {money(gap)}.")
+        )
     else:
         head += ": exactly on target."
     sentences.append(head)
+    if apart:
+        sentences.append(
+            f"With {money(apart)} sold without a target, shown apart, revenue was "
+            f"{money(total['actual'])}."
+        )
     if pd.notna(total["quantity_attainment"]):
         sentences.append(
             f"Units reached {present.percent(total['quantity_attainment'])} of the unit target."
         )
 
     rows = table.loc[table["level"] == "channel"]
+    sentences += _count(rows, money)
     if gap != 0:
         sentences += _drivers(rows, bridge, drilldown, gap, channels, money)
-    untargeted = rows.loc[~rows["has_target"] & (rows["actual"] != 0)]
-    for _, row in untargeted.iterrows():
-        sentences.append(
-            f"{row['channel']} sold {money(row['actual'])} without a target; it counts in the "
-            "actual only."
-        )
+    sentences += untargeted_sentences(rows, money)
     effects = bridge.total()
     parts = [
         f"{EFFECT_WORDS[key]} {signed(effects[key])}"
         for key in EFFECTS
-        if key in _ALWAYS or effects[key] != 0
+        if key in _ALWAYS or (key != "untargeted" and effects[key] != 0)
     ]
     sentences.append("Across the company: " + ", ".join(parts) + ".")
     sentences += _baseline(bridge, money)
@@ -135,13 +144,62 @@ def _drivers(
             text += f", above all in {where['segment']} ({money(abs(where['gap']))})"
         out.append(text + ".")
     others = rows.loc[rows["has_target"] & ((rows["gap"] > 0) if gap < 0 else (rows["gap"] < 0))]
-    if len(others):
+    lead = "Against that" if gap < 0 else "Meanwhile"
+    if len(others) > LISTED:
+        largest = others.loc[others["gap"].abs().idxmax()]
+        verb = "beat their targets" if gap < 0 else "missed their targets"
+        out.append(
+            f"{lead}, {len(others)} channels {verb}, by {money(abs(others['gap'].sum()))} in all; "
+            f"the largest, {largest['channel']}, by {money(abs(largest['gap']))}."
+        )
+    elif len(others):
         verb = "beat their targets by" if gap < 0 else "missed their targets by"
         if len(others) == 1:
             verb = verb.replace("their targets", "its target")
         names = _join([str(c) for c in others["channel"]])
         amounts = _join([money(abs(v)) for v in others["gap"]])
-        out.append(f"{'Against that' if gap < 0 else 'Meanwhile'}, {names} {verb} {amounts}.")
+        out.append(f"{lead}, {names} {verb} {amounts}.")
+    return out
+
+
+def _count(rows: pd.DataFrame, money: Callable[[float], str]) -> list[str]:
+    """With many channels, how many missed and the largest shortfall (the table lists them all)."""
+    targeted = rows.loc[rows["has_target"]]
+    if len(targeted) <= LISTED:
+        return []
+    short = targeted.loc[targeted["gap"] < 0]
+    text = f"{len(short)} of {len(targeted)} channels with a target missed it"
+    if len(short):
+        worst = short.loc[short["gap"].idxmin()]
+        text += f"; the largest shortfall, {worst['channel']}, was {money(-worst['gap'])}"
+    return [text + " (every channel is in the table below)."]
+
+
+def untargeted_sentences(rows: pd.DataFrame, money: Callable[[float], str]) -> list[str]:
+    """One sentence on the channels that sold without a target, and one on channels whose
+    targets cover only part of their sales (the largest named, the rest counted)."""
+    out = []
+    whole = rows.loc[~rows["has_target"] & (rows["untargeted"] != 0)]
+    part = rows.loc[rows["has_target"] & (rows["untargeted"] != 0)]
+    for frame, single, several in (
+        (whole, "{} sold {} without a target", "{} channels sold {} without a target: {}"),
+        (part, "{} sold {} outside the segments its targets are set for",
+         "{} channels sold {} outside the segments their targets are set for: {}"),
+    ):  # fmt: skip
+        if frame.empty:
+            continue
+        if len(frame) == 1:
+            row = frame.iloc[0]
+            out.append(single.format(row["channel"], money(row["untargeted"])) + ".")
+            continue
+        frame = frame.reindex(frame["untargeted"].abs().sort_values(ascending=False).index)
+        named = [f"{r['channel']} {money(r['untargeted'])}" for _, r in frame.head(2).iterrows()]
+        if len(frame) > 3:
+            named.append(f"{len(frame) - 2} others")
+        else:
+            named = [f"{r['channel']} {money(r['untargeted'])}" for _, r in frame.iterrows()]
+        total = money(frame["untargeted"].sum())
+        out.append(several.format(len(frame), total, _join(named)) + ".")
     return out
 
 
@@ -182,8 +240,10 @@ def _baseline(bridge: Bridge, money: Callable[[float], str]) -> list[str]:
         ]
     fallback = rows.loc[rows["reference"] == "prior_year", "channel"]
     if len(fallback):
+        names = [str(c) for c in fallback]
         return [
-            f"{_join([str(c) for c in fallback])} had no unit target, so "
+            (f"{len(names)} channels" if len(names) > LISTED else _join(names))
+            + " had no unit target, so "
             + ("its" if len(fallback) == 1 else "their")
             + f" bridge compares with {bridge.baseline}, the same quarter a year earlier."
         ]

@@ -200,30 +200,59 @@ def check_totals(by_channel: pd.DataFrame, by_line: pd.DataFrame) -> None:
         )
 
 
-def summary(review: Review) -> dict[str, str]:
-    """Headline figures of the quarter for the index of all reports (already formatted)."""
+def summary(review: Review) -> dict[str, object]:
+    """Headline figures of the quarter for the index of all reports, in numbers.
+
+    ``revenue``, ``revenue_prior`` (None without a year-earlier quarter) and ``change`` (revenue /
+    revenue_prior - 1, a fraction; None without a positive prior); ``target`` (None without one),
+    ``targeted_revenue`` (the sales the targets cover), ``untargeted_revenue`` and ``attainment``
+    (targeted_revenue / target, the target report's own figure); ``partial``; the same formatted
+    for a reader under ``text``. ``next_quarter`` is left to the run (the forecast's).
+    """
     table = revenue_by(review, "channel")
     total = table.iloc[-1]
-    figures = {
+    cur = review.currency
+    figures: dict[str, object] = {
         "quarter": review.label,
-        "revenue": present.money(total["revenue"], review.currency, short=True),
-        "change": present.percent(total["change_pct"], signed=True),
-        "attainment": "–",
-        "headline": headline(review, table),
+        "currency": cur,
+        "revenue": _number(total["revenue"]),
+        "revenue_prior": _number(total["prior"]),
+        "change": _number(total["change_pct"]),
+        "target": None,
+        "targeted_revenue": None,
+        "untargeted_revenue": _number(total["revenue"]),
+        "attainment": None,
+        "partial": bool(review.partial),
+        "next_quarter": None,
     }
     if review.dataset.targets is not None:
-        # the target report's own figure: attainment of the total row
         total_row = attainment(
             review.dataset.sales,
             review.dataset.targets,
             review.quarter,
             calendar=review.calendar,
             coverage=review.coverage,
-        ).table.iloc[-1]
-        if pd.notna(total_row["attainment"]):
-            figures["attainment"] = present.percent(total_row["attainment"])
+        ).row()
+        if total_row["has_target"]:
+            figures["target"] = _number(total_row["target"])
+            figures["targeted_revenue"] = _number(total_row["targeted"])
+            figures["untargeted_revenue"] = _number(total_row["untargeted"])
+            figures["attainment"] = _number(total_row["attainment"])
+    revenue = present.money(total["revenue"], cur, short=True)
     if not review.lines_in(review.quarter):
-        figures["revenue"] += " (no sales)"
+        revenue += " (no sales)"
     elif review.partial:
-        figures["revenue"] += " (partial)"
+        revenue += " (partial)"
+    attained = figures["attainment"]
+    figures["text"] = {
+        "revenue": revenue,
+        "change": present.percent(total["change_pct"], signed=True),
+        "attainment": "–" if attained is None else present.percent(attained),
+        "headline": headline(review, table),
+    }
     return figures
+
+
+def _number(value: object) -> float | None:
+    """A figure for JSON: a float, or None where there is none (NaN, NA)."""
+    return None if pd.isna(value) else float(value)

@@ -110,7 +110,7 @@ def analyse(
     calendar = calendar or FiscalCalendar()
     coverage = coverage or Coverage.of(sales, calendar)
     common = {"calendar": calendar, "coverage": coverage}
-    quarter_table = attainment(sales, targets, quarter, **common)
+    quarter_table = attainment(sales, targets, quarter, detail=True, **common)
     ytd = attainment(sales, targets, quarter, ytd=True, **common)
     explained = bridge(sales, targets, quarter, baseline=baseline, segment=segment, **common)
     drilled = drilldown(sales, targets, quarter, dims=dims, path=dims, **common)
@@ -178,13 +178,18 @@ def long_table(bridge: Bridge, drilldown: Drilldown | None = None) -> pd.DataFra
       only; ``channel_mix`` is a total-level effect, 0 on channel rows);
     - ``value``: the amount in the data's currency, ``cents`` the same in integer cents (exact).
 
-    Targets that do not exist (channels without target) have no row. Summing ``gap``, or all the
-    effects, over the channel rows gives the total gap exactly; each effect summed over channel
-    rows gives the total's (volume: total volume + channel mix); the segment rows of one
-    dimension add up to their channel's target, actual and gap.
+    ``actual`` is the targeted sales (those a target covers) and ``gap = actual - target``;
+    ``untargeted`` is the sales without a target, beside them. Targets that do not exist
+    (channels without target) have no row, nor a gap. Summing ``gap``, or the effects other than
+    ``untargeted``, over the channel rows gives the total gap exactly; each effect summed over
+    channel rows gives the total's (volume: total volume + channel mix). Segment rows hold the
+    targeted segments (``target, actual, gap``, adding up to their channel's) and the sales no
+    target covers (``untargeted``, per channel and segment).
     """
     frames = []
-    cents = bridge.cents
+    cents = bridge.cents.copy()  # actual and gap of the targeted sales, as the report shows them
+    cents["actual"] = cents["actual"] - cents["untargeted"]
+    cents["gap"] = (cents["gap"] - cents["untargeted"]).where(cents["has_target"])
     for level, rows in (("channel", cents.iloc[:-1]), ("total", cents.iloc[-1:])):
         frame = rows.melt(id_vars=["channel"], value_vars=list(MEASURES), var_name="measure")
         frame.insert(0, "level", level)
@@ -197,6 +202,9 @@ def long_table(bridge: Bridge, drilldown: Drilldown | None = None) -> pd.DataFra
         )
         seg.insert(0, "level", "segment")
         frames.append(seg)
+    if drilldown is not None and not drilldown.untargeted_cents.empty:
+        apart = drilldown.untargeted_cents.rename(columns={"actual": "value"})
+        frames.append(apart.assign(level="segment", measure="untargeted"))
     long = pd.concat(frames, ignore_index=True)
     long = long.loc[long["value"].notna()].reset_index(drop=True)
     long["cents"] = long["value"].astype("int64")

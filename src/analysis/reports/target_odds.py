@@ -37,10 +37,9 @@ def odds(outlook: Outlook, probability: float = 0.7) -> pd.DataFrame:
     targets = outlook.review.dataset.targets
     if targets is None or not outlook.made:
         return pd.DataFrame()
-    extra = [c for c in targets.columns if c not in ("quarter", "channel", "target_revenue",
-                                                     "target_quantity")]  # fmt: skip
-    channel_targets = targets.loc[targets[extra].isna().all(axis=1)] if extra else targets
-    wanted = channel_targets.groupby(["quarter", "channel"], as_index=False)["target_revenue"].sum()
+    # a channel's target is the sum of its rows (one grain per channel and quarter: whole
+    # channel, or regional quotas)
+    wanted = targets.groupby(["quarter", "channel"], as_index=False)["target_revenue"].sum()
     fc = outlook.forecasts.loc[outlook.forecasts["level"] == "channel"]
     wanted = wanted.merge(
         fc[["quarter", "unique_id", "ds"]].drop_duplicates(),
@@ -78,9 +77,10 @@ def _booked(outlook: Outlook, quarters: list[str]) -> pd.DataFrame:
         table = _attainment(outlook, period)
         table = table.loc[(table["level"] == "channel") & table["has_target"]]
         rows.append(
-            table[["channel", "actual", "attainment"]].assign(
-                quarter=label, closed=not coverage.is_partial(period)
-            )
+            # the sales the targets cover, as the target report counts them
+            table[["channel", "targeted", "attainment"]]
+            .rename(columns={"targeted": "actual"})
+            .assign(quarter=label, closed=not coverage.is_partial(period))
         )
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
@@ -107,7 +107,7 @@ def notes(outlook: Outlook) -> list[str]:
         if len(rows):
             cur = review.currency
             booked = "; ".join(
-                f"{r['channel']} {present.money(r['actual'], cur, short=True)} of "
+                f"{r['channel']} {present.money(r['targeted'], cur, short=True)} of "
                 f"{present.money(r['target'], cur, short=True)} "
                 f"({present.percent(r['attainment'])})"
                 for _, r in rows.iterrows()

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from analysis.reports import present
+from analysis.reports.charts import TOP
 from analysis.reports.fonts import use_style
 from analysis.targets.attainment import Attainment
 from analysis.targets.bridge import EFFECT_LABELS, Bridge
@@ -94,39 +96,67 @@ def _bar(ax, x: float, bottom: float, value: float, style: dict, text: str) -> N
 
 
 def channel_waterfall(bridge: Bridge, currency: str, *, title: str | None = None) -> Figure:
-    """Total target -> each channel's gap -> total actual (channels without target marked)."""
+    """Total target -> each targeted channel's gap (the ``TOP`` largest, the rest as one) ->
+    the targeted sales; channels without a target are named under the chart, not bars."""
     table = bridge.table
     channels, total = table.iloc[:-1], table.iloc[-1]
-    steps = [
-        (str(row["channel"]) + ("" if row["has_target"] else " (no target)"), float(row["gap"]))
-        for _, row in channels.iterrows()
-    ]
-    return waterfall(
+    targeted = channels.loc[channels["has_target"]]
+    order = targeted["gap"].abs().sort_values(ascending=False, kind="stable").index
+    shown = targeted.loc[order[: TOP - 1] if len(order) > TOP else order]
+    steps = [(str(row["channel"]), float(row["gap"])) for _, row in shown.iterrows()]
+    if len(order) > TOP:
+        rest = targeted.loc[order[TOP - 1 :], "gap"]
+        steps.append((f"Other ({len(rest)})", float(rest.sum())))
+    fig = waterfall(
         ("Target", _value(total["target"])),
         steps,
-        ("Actual", float(total["actual"])),
+        ("Targeted sales", float(total["actual"]) - float(total["untargeted"])),
         title=title
-        or f"{bridge.quarter}{_marked(bridge.marker)}: from target to actual by channel",
+        or f"{bridge.quarter}{_marked(bridge.marker)}: from target to targeted sales by channel",
         currency=currency,
     )
+    _apart(fig, channels.loc[~channels["has_target"]], currency)
+    return fig
 
 
 def effect_waterfall(
     bridge: Bridge, currency: str, *, title: str | None = None, keep_zero: bool = False
 ) -> Figure:
-    """Total target -> the effects (volume, mixes, price, returns, ...) -> total actual.
+    """Total target -> the effects (volume, mixes, price, returns, ...) -> the targeted sales.
 
-    Effects that are exactly 0 (growth asked against the target, sales without target when every
-    channel has one) are left out unless ``keep_zero``.
+    Effects that are exactly 0 (growth asked against the target) are left out unless
+    ``keep_zero``; sales without a target are named under the chart, not a step.
     """
-    total = bridge.table.iloc[-1]
-    steps = [(EFFECT_LABELS[e], float(total[e])) for e in EFFECTS if keep_zero or total[e] != 0]
-    return waterfall(
+    table = bridge.table
+    total = table.iloc[-1]
+    steps = [
+        (EFFECT_LABELS[e], float(total[e]))
+        for e in EFFECTS
+        if e != "untargeted" and (keep_zero or total[e] != 0)
+    ]
+    fig = waterfall(
         ("Target", _value(total["target"])),
         steps,
-        ("Actual", float(total["actual"])),
-        title=title or f"{bridge.quarter}{_marked(bridge.marker)}: from target to actual by effect",
+        ("Targeted sales", float(total["actual"]) - float(total["untargeted"])),
+        title=title
+        or f"{bridge.quarter}{_marked(bridge.marker)}: from target to targeted sales by effect",
         currency=currency,
+    )
+    _apart(fig, table.iloc[:-1].loc[~table.iloc[:-1]["has_target"]], currency)
+    return fig
+
+
+def _apart(fig: Figure, untargeted, currency: str) -> None:
+    """Name the sales without a target under a chart (at most three names, then a count)."""
+    sold = untargeted.loc[untargeted["actual"] != 0]
+    if sold.empty:
+        return
+    names = [f"{r['channel']} {present.money(r['actual'], currency, short=True)}"
+             for _, r in sold.head(3).iterrows()]  # fmt: skip
+    if len(sold) > 3:
+        names.append(f"{len(sold) - 3} more")
+    fig.axes[0].set_xlabel(
+        "Sold without a target, not in the bridge: " + ", ".join(names), fontsize=8, loc="left"
     )
 
 
@@ -144,7 +174,17 @@ def attainment_bars(attainment: Attainment, *, title: str | None = None) -> Figu
     use_style()
     table = attainment.table
     table = table.loc[table["level"].isin(["channel", "total"])]
-    shown = table.loc[table["has_target"] & table["attainment"].notna()].iloc[::-1]
+    shown = table.loc[table["has_target"] & table["attainment"].notna()]
+    channels, total = shown.loc[shown["level"] == "channel"], shown.loc[shown["level"] == "total"]
+    if len(channels) > TOP:  # the worst TOP - 1 by name, the rest as one bar
+        channels = channels.sort_values("attainment", kind="stable")
+        rest = channels.iloc[TOP - 1 :]
+        other = rest.iloc[:1].assign(
+            channel=f"Other ({len(rest)})",
+            attainment=float(rest["targeted"].sum()) / float(rest["target"].sum()),
+        )
+        channels = pd.concat([channels.iloc[: TOP - 1], other])
+    shown = pd.concat([channels, total]).iloc[::-1]
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(shown) + 1.6), layout="constrained")
     values = shown["attainment"].to_numpy(dtype="float64")
     for y, (value, is_total) in enumerate(zip(values, shown["level"] == "total", strict=True)):
@@ -166,9 +206,10 @@ def attainment_bars(attainment: Attainment, *, title: str | None = None) -> Figu
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     right = max([1.0, *values]) if len(values) else 1.0
     ax.set_xlim(0, right * 1.15)
-    missing = table.loc[~table["has_target"], "channel"]
-    if len(missing):
-        ax.set_xlabel("No target: " + ", ".join(map(str, missing)), fontsize=8, loc="left")
+    missing = [str(c) for c in table.loc[~table["has_target"], "channel"]]
+    if missing:
+        named = missing[:3] + ([f"{len(missing) - 3} more"] if len(missing) > 3 else [])
+        ax.set_xlabel("No target: " + ", ".join(named), fontsize=8, loc="left")
     ax.set_title(
         title or f"{attainment.period_label}{_marked(attainment.marker)}: attainment of target",
         loc="left",

@@ -17,6 +17,7 @@ from typing import Any
 from analysis import __version__
 from analysis.core.files import write_atomic
 from analysis.data.load import Dataset
+from analysis.reports import present
 
 SUMMARY = "summary.json"
 #: Parameters that are the runner's own plumbing (relative paths inside one run), never shown.
@@ -87,18 +88,43 @@ def write_root_index(out: Path) -> None:
         if folder.name.startswith(".") or not summary.is_file():
             continue
         info = json.loads(summary.read_text(encoding="utf-8"))
-        cells = "".join(
-            f"<td class='num'>{html.escape(str(info.get(key, '–')))}</td>"
-            for key in ("revenue", "change", "attainment")
-        )
+        cells = "".join(f"<td class='num'>{html.escape(text)}</td>" for text in _figures(info))
         rows.append(
             f"<tr><td><a href='{html.escape(folder.name)}/index.html'>"
             f"{html.escape(folder.name)}</a></td>{cells}</tr>"
         )
     table = (
         "<table><tr><th>Quarter</th><th>Revenue</th><th>Change on a year earlier</th>"
-        f"<th>Attainment</th></tr>{''.join(rows)}</table>"
+        "<th>Attainment</th><th>Next quarter (forecast)</th><th>Chance of its target</th></tr>"
+        f"{''.join(rows)}</table>"
     )
     write_atomic(
         out / "index.html", page("Quarterly reports", f"<h1>Quarterly reports</h1>{table}")
     )
+
+
+def _figures(info: dict[str, Any]) -> list[str]:
+    """The index's cells of one quarter from its ``summary.json`` numbers (a summary written
+    before they were numbers shows its own text)."""
+    if not isinstance(info.get("revenue"), int | float):
+        return [str(info.get(k, "–")) for k in ("revenue", "change", "attainment")] + ["–", "–"]
+    currency = str(info.get("currency", ""))
+    text = info.get("text", {})
+    revenue = text.get("revenue") or present.money(info["revenue"], currency, short=True)
+    ahead = info.get("next_quarter") or {}
+    forecast = (
+        f"{ahead['quarter']}: {present.money(ahead['forecast'], currency, short=True)}"
+        if ahead.get("forecast") is not None
+        else "–"
+    )
+    return [
+        revenue,
+        _percent(info.get("change"), signed=True),
+        _percent(info.get("attainment")),
+        forecast,
+        _percent(ahead.get("probability")),
+    ]
+
+
+def _percent(value: object, *, signed: bool = False) -> str:
+    return "–" if value is None else present.percent(float(value), signed=signed)

@@ -35,7 +35,7 @@ from analysis.data.load import Dataset, load
 from analysis.forecasting import ledger
 from analysis.reports import forecast, overview, target_miss
 from analysis.reports.review import COMMON, Review
-from analysis.run import manifest, pages, params, publish
+from analysis.run import manifest, pages, params, publish, summary
 from analysis.run.execute import FILE_ONLY, execute
 from analysis.run.export import to_html
 from analysis.run.runlog import RunLog
@@ -235,6 +235,7 @@ def _build(
     for done in running:
         done.result()
     figures = overview.summary(review)
+    figures["next_quarter"] = summary.next_quarter(review, staging / "forecast.csv")
     title = f"{dataset.config.company or 'Sales'} {review.label}"
     footer = pages.footer(dataset, values, started)
     listed = [(r.name, r.title) for r in reports]
@@ -250,7 +251,7 @@ def _build(
         )
         (staging / f"{report.name}.html").write_text(page, encoding="utf-8")
     (staging / "index.html").write_text(
-        pages.quarter_index(title, listed, figures["headline"]), encoding="utf-8"
+        pages.quarter_index(title, listed, figures["text"]["headline"]), encoding="utf-8"
     )
     (staging / pages.SUMMARY).write_text(
         json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8"

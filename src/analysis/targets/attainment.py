@@ -1,36 +1,51 @@
 """Targets against actuals: attainment per channel and in total, for a quarter or year to date.
 
-Also the small pieces the other target-miss modules share: the quarter's lines, the targets of a
-quarter with their grain, and the conventions for channels without a target.
+The conventions for targets, the sales they cover and channels without a target are here; the
+pieces every target-miss module shares (a quarter's lines, its targets) are in ``selection``.
 
 Conventions
 -----------
 - Money is summed exactly and rounded to cents once per total, each channel (and segment) split
   from it so that they add up (``cents`` frames); shown in currency units (``table``).
-- A channel (or segment) without a target keeps its row: ``has_target`` is False, ``target`` and
-  ``attainment`` are NaN, and ``gap`` is its whole actual, its contribution to the total gap. Its
-  actual counts in the total actual, so the channel gaps always add up to the total gap.
-- Targets may be set per channel or finer (``region``, ``product_line``, ... columns); a channel's
-  target is the sum of its rows. ``detail=True`` adds rows at the targets' own grain.
+- Attainment compares a target with the sales it covers (:mod:`analysis.targets.covered`):
+  ``targeted`` is the actual of the sales some target row covers, ``untargeted`` the rest, and
+  ``actual = targeted + untargeted``. ``gap = targeted - target`` and ``attainment = targeted /
+  target``; sales without a target are shown beside them, never counted in either.
+- A channel (or segment) without a target keeps its row: ``has_target`` is False, ``target``,
+  ``gap`` and ``attainment`` are NaN, and its actual is all ``untargeted``. A target of 0 is a
+  target (its gap is its actual). The channel gaps add up to the total gap.
+- Targets may be set per channel or finer (``region``, ``product_line``, ... columns), one grain per
+  channel and quarter; a channel's target is the sum of its rows. ``detail=True`` adds rows at
+  each finer grain the targets use, for the channels whose targets are set at it.
+- ``gap_share``: see :func:`analysis.targets.covered.side_shares` (of the total gap when all gaps
+  go its way, else of the sum of the shortfalls or of the excesses).
 - ``target_quantity`` may be missing or NaN (revenue-only targets); then the unit columns are NaN.
 - A quarter the sales data cover only in part is flagged (``partial``), never compared silently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analysis.core.cents import exact, from_cents, nested_cents
 from analysis.core.quarters import FiscalCalendar
-from analysis.core.schema import TARGET_DIMENSIONS
-from analysis.data.series import TOTAL, Coverage, exact_sums, to_cents
+from analysis.data.series import TOTAL, Coverage
+from analysis.targets.covered import covered, grains, mixed, side_shares
+from analysis.targets.selection import (
+    as_period,
+    fiscal_year_to_date,
+    lines_in,
+    money_table,
+    net_by,
+    sum_targets,
+    target_grain,
+    targets_for,
+)
 
 #: Money columns of the attainment table (cents in ``cents``, currency units in ``table``).
-MONEY = ("target", "actual", "gap", "prior")
+MONEY = ("target", "actual", "targeted", "untargeted", "gap", "prior")
 PERCENT = ("attainment", "yoy", "gap_share", "quantity_attainment")
 #: Reader-facing headings of the attainment table.
 LABELS = {
@@ -41,118 +56,17 @@ LABELS = {
     "has_target": "Has target",
     "target": "Target",
     "actual": "Actual",
+    "targeted": "Targeted sales",
+    "untargeted": "Sold without target",
     "gap": "Gap",
     "attainment": "Attainment",
     "prior": "Year earlier",
     "yoy": "Growth on a year earlier",
-    "gap_share": "Share of total gap",
+    "gap_share": "Share of gap",
     "target_quantity": "Target units",
     "quantity": "Units",
     "quantity_attainment": "Unit attainment",
 }
-
-
-# --- shared pieces -------------------------------------------------------------------------------
-
-
-def as_period(quarter: object, calendar: FiscalCalendar) -> pd.Period:
-    """A quarter given as a Period or a label (``2025Q4``, ``FY2026Q1``)."""
-    if isinstance(quarter, pd.Period):
-        return quarter.asfreq(calendar.freq)
-    return calendar.parse(quarter)
-
-
-def fiscal_year_to_date(period: pd.Period) -> list[pd.Period]:
-    """The quarters of ``period``'s fiscal year up to and including it, oldest first."""
-    return [period - k for k in range(period.quarter - 1, -1, -1)]
-
-
-def lines_in(
-    sales: pd.DataFrame,
-    calendar: FiscalCalendar,
-    periods: Sequence[pd.Period],
-    columns: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """The sales lines dated in a run of consecutive quarters (selected by date range).
-
-    ``columns`` limits the copy to the columns a caller needs (much faster on a million lines).
-    """
-    start = calendar.start(min(periods))
-    stop = calendar.end(max(periods)) + pd.Timedelta(days=1)
-    dates = sales["date"]
-    keep = ((dates >= start) & (dates < stop)).to_numpy()
-    return sales.loc[keep, list(columns) if columns is not None else sales.columns]
-
-
-def target_grain(targets: pd.DataFrame | None) -> tuple[str, ...]:
-    """Dimensions below channel at which targets are set (``()`` for per-channel targets)."""
-    if targets is None:
-        return ()
-    return tuple(d for d in TARGET_DIMENSIONS if d in targets.columns and targets[d].notna().any())
-
-
-def targets_for(
-    targets: pd.DataFrame | None, calendar: FiscalCalendar, periods: Iterable[pd.Period]
-) -> pd.DataFrame:
-    """Target rows of some quarters: ``period, channel, <grain...>, cents, units``.
-
-    ``cents`` is the revenue target in integer cents, ``units`` the unit target (NaN if none).
-    """
-    grain = list(target_grain(targets))
-    columns = ["period", "channel", *grain, "cents", "units"]
-    if targets is None or targets.empty:
-        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns}).astype(
-            {"cents": "int64", "units": "float64"}
-        )
-    wanted = set(periods)
-    labels = targets["quarter"].astype(str)
-    parsed = {label: calendar.parse(label) for label in labels.unique()}
-    period = labels.map(parsed)
-    keep = period.isin(wanted).to_numpy()
-    units = (
-        targets["target_quantity"].to_numpy(dtype="float64")
-        if "target_quantity" in targets.columns
-        else np.full(len(targets), np.nan)
-    )
-    frame = pd.DataFrame(
-        {
-            "period": period.to_numpy(),
-            "channel": targets["channel"].to_numpy(),
-            **{d: targets[d].to_numpy() for d in grain},
-            "cents": to_cents(targets["target_revenue"]),
-            "units": units,
-        }
-    )
-    return frame.loc[keep].reset_index(drop=True)
-
-
-def sum_targets(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Target cents and units per ``keys``; units are NaN when any row lacks them."""
-    frame = rows[[*keys, "cents"]].assign(units=rows["units"].fillna(np.inf))  # inf marks NaN
-    out = frame.groupby(keys, sort=True, observed=True).sum()
-    out["units"] = out["units"].replace(np.inf, np.nan)
-    return out
-
-
-def net_by(lines: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Net revenue (cents) and net units of sales lines per ``keys``: the lines' total rounded to
-    cents once, ``keys[0]``, ``keys[:2]``, ... split from it so that they add up to it."""
-    cents, micro = exact(lines["revenue"])
-    frame = lines[keys].assign(
-        cents=cents, micro=micro, units=lines["quantity"].to_numpy(dtype="float64")
-    )
-    summed = exact_sums(frame, keys)
-    summed["cents"] = nested_cents(summed, keys)
-    return summed.drop(columns="micro").set_index(keys)
-
-
-def money_table(cents: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    """A copy of a cents frame with the given money columns in currency units."""
-    table = cents.copy()
-    for col in columns:
-        if col in table.columns:
-            table[col] = from_cents(table[col])
-    return table
 
 
 # --- the attainment table ------------------------------------------------------------------------
@@ -164,9 +78,10 @@ class Attainment:
 
     ``cents`` has the money columns as ``Int64`` cents (exact); ``table`` has them in currency
     units.
-    Columns: ``level, channel, [grain...], has_target, target, actual, gap, attainment, prior, yoy,
-    gap_share, target_quantity, quantity, quantity_attainment``. ``level`` is ``channel``,
-    ``total`` or the targets' grain (``channel/region``) for detail rows.
+    Columns: ``level, channel, [grain...], has_target, target, actual, targeted, untargeted, gap,
+    attainment, prior, yoy, gap_share, target_quantity, quantity, targeted_quantity,
+    quantity_attainment``. ``level`` is ``channel``, ``total`` or a finer grain of the targets
+    (``channel/region``) for detail rows.
     """
 
     quarter: str
@@ -211,6 +126,27 @@ class Attainment:
         table = self.table
         return table.loc[(table["channel"] == channel) & table["level"].isin(_ROLLUPS)].iloc[0]
 
+    @property
+    def channels(self) -> pd.DataFrame:
+        """The channel rows of ``table`` (no detail rows, no total)."""
+        table = self.table
+        return table.loc[table["level"] == "channel"].reset_index(drop=True)
+
+    @property
+    def mixed(self) -> bool:
+        """Whether the channels' gaps go both ways (then shares are of each side's sum)."""
+        return mixed(self.cents.loc[self.cents["level"] == "channel", "gap"].astype("Float64"))
+
+    def finer(self) -> pd.DataFrame:
+        """Targeted rows at the targets' finer grains (``channel/region``, ...), worst attainment
+        first; targets of 0 (no attainment) after them. Empty for targets set per channel.
+        """
+        table = self.table
+        rows = table.loc[~table["level"].isin(_ROLLUPS) & table["has_target"]].copy()
+        rows["_size"] = rows["gap"].astype("float64")
+        rows = rows.sort_values(["attainment", "_size"], na_position="last", kind="stable")
+        return rows.drop(columns="_size").reset_index(drop=True)
+
 
 def attainment(
     sales: pd.DataFrame,
@@ -222,13 +158,14 @@ def attainment(
     ytd: bool = False,
     detail: bool = False,
 ) -> Attainment:
-    """Target, actual, gap, attainment and growth per channel and in total.
+    """Target, sales with and without a target, gap, attainment and growth per channel and total.
 
     ``ytd`` sums the quarters of the fiscal year up to and including ``quarter`` (a channel's
-    target is the sum of the targets it has in them; its actual counts every quarter); ``prior``
-    and ``yoy`` compare with the same quarters a year earlier, and where the data miss a day of
-    those ``yoy`` is NaN (no comparison), with a note saying what they hold. ``detail`` adds rows
-    at the targets' grain (e.g. channel x region) above each channel's row.
+    target is the sum of the targets it has in them; a quarter's sales are targeted when a target
+    of that quarter covers them); ``prior`` and ``yoy`` compare all sales with the same quarters a
+    year earlier, and where the data miss a day of those ``yoy`` is NaN (no comparison), with a
+    note saying what they hold. ``detail`` adds rows at the targets' finer grains (e.g. channel x
+    region) above each channel's row.
     """
     calendar = calendar or FiscalCalendar()
     coverage = coverage or Coverage.of(sales, calendar)
@@ -236,28 +173,35 @@ def attainment(
     grain = list(target_grain(targets))
     periods = fiscal_year_to_date(period) if ytd else [period]
     priors = [p - 4 for p in periods]
-    needed = ["channel", *grain, "quantity", "revenue"] if detail else _NET
+    needed = ["date", "channel", *grain, "quantity", "revenue"]
     current = lines_in(sales, calendar, periods, needed)
     before = lines_in(sales, calendar, priors, needed)
     rows = targets_for(targets, calendar, periods)
+    mask = covered(current, rows, calendar, grain)
+    current = current.assign(_covered=mask)
 
     channel = _rows(current, before, rows, ["channel"])
     channel.insert(0, "level", "channel")
     parts = [channel]
-    if detail and grain:
-        fine = _rows(current, before, rows, ["channel", *grain])
-        fine.insert(0, "level", "/".join(["channel", *grain]))
-        parts = [fine, channel]
+    if detail:
+        parts = [*_detail(current, before, rows, grain), channel]
     total = _total(channel)
     table = pd.concat([*parts, total], ignore_index=True)
-    if detail and grain:
+    if len(parts) > 1:
         order = table["channel"].map({c: i for i, c in enumerate(channel["channel"])})
         order = order.fillna(len(channel))
         table = table.assign(_o=order.to_numpy(), _l=(table["level"] == "channel").to_numpy())
         table = table.sort_values(["_o", "_l"], kind="stable").drop(columns=["_o", "_l"])
         table = table.reset_index(drop=True)
-    total_gap = table["gap"].iloc[-1]
-    table["gap_share"] = table["gap"].astype("float64") / float(total_gap) if total_gap else np.nan
+    table["gap_share"] = np.nan
+    for level, group in table.groupby("level", sort=False):
+        gap = group["gap"].astype("Float64").astype("float64")
+        if level == "total":
+            whole = float(gap.iloc[0])
+            spread = mixed(channel["gap"].astype("Float64"))
+            table.loc[group.index, "gap_share"] = 1.0 if whole and not spread else np.nan
+        else:
+            table.loc[group.index, "gap_share"] = side_shares(gap, float(gap.sum()))
     table = table[["level", "channel", *[g for g in grain if g in table.columns], *_VALUES]]
 
     partial = coverage.is_partial(periods[0], periods[-1])
@@ -277,11 +221,7 @@ def attainment(
         prior_span = prior_labels[0] + (f"-{prior_labels[-1]}" if len(priors) > 1 else "")
         held = coverage.holds_only(prior_span, priors[0], priors[-1])
         notes.append(f"Growth on a year earlier: no comparison, {held}.")
-    untargeted = table.loc[~table["has_target"] & (table["level"] == "channel"), "channel"]
-    if len(untargeted):
-        notes.append(
-            "Without a target (actual counted, no attainment): " + ", ".join(map(str, untargeted))
-        )
+    notes += _untargeted_notes(channel)
     return Attainment(
         quarter=calendar.label(period),
         quarters=labels,
@@ -296,11 +236,12 @@ def attainment(
 
 
 _ROLLUPS = ("channel", "total")
-_NET = ["channel", "quantity", "revenue"]
 _VALUES = (
     "has_target",
     "target",
     "actual",
+    "targeted",
+    "untargeted",
     "gap",
     "attainment",
     "prior",
@@ -308,14 +249,58 @@ _VALUES = (
     "gap_share",
     "target_quantity",
     "quantity",
+    "targeted_quantity",
     "quantity_attainment",
 )
+
+
+def _untargeted_notes(channel: pd.DataFrame) -> list[str]:
+    """Which channels sold without a target, wholly or in part (names only, no amounts)."""
+    sold = channel["untargeted"] != 0
+    whole = channel.loc[~channel["has_target"] & sold, "channel"]
+    part = channel.loc[channel["has_target"] & sold, "channel"]
+    notes = []
+    if len(whole):
+        notes.append(
+            "Without a target (sales shown apart, not in any attainment): "
+            + ", ".join(map(str, whole))
+        )
+    if len(part):
+        notes.append(
+            "Partly without a target (sales outside the segments their targets are set for, "
+            "shown apart): " + ", ".join(map(str, part))
+        )
+    return notes
+
+
+def _detail(
+    current: pd.DataFrame, before: pd.DataFrame, rows: pd.DataFrame, grain: list[str]
+) -> list[pd.DataFrame]:
+    """Rows at each finer grain the targets use, for the channels whose targets use it."""
+    parts = []
+    named = grains(rows, grain)
+    for dims in sorted({g for g in named if g}):
+        channels = set(rows.loc[named == dims, "channel"])
+        keys = ["channel", *dims]
+        fine = _rows(
+            current.loc[current["channel"].isin(channels)],
+            before.loc[before["channel"].isin(channels)],
+            rows.loc[(named == dims).to_numpy()],
+            keys,
+        )
+        fine.insert(0, "level", "/".join(keys))
+        parts.append(fine)
+    return parts
 
 
 def _rows(
     current: pd.DataFrame, before: pd.DataFrame, rows: pd.DataFrame, keys: list[str]
 ) -> pd.DataFrame:
     now = net_by(current, keys)
+    # each key's actual split into the sales its targets cover and the rest, so they add up to it
+    split = net_by(current, [*keys, "_covered"])
+    covered_rows = split.index.get_level_values("_covered").to_numpy(dtype=bool)
+    hit = split.loc[covered_rows].droplevel("_covered")
     then = net_by(before, keys)
     goal = sum_targets(rows, keys)
     index = now.index.union(then.index).union(goal.index)
@@ -324,9 +309,11 @@ def _rows(
     frame["has_target"] = index.isin(goal.index)
     frame["target"] = goal["cents"].reindex(index).astype("Int64")
     frame["actual"] = now["cents"].reindex(index, fill_value=0).astype("Int64")
+    frame["targeted"] = hit["cents"].reindex(index, fill_value=0).astype("Int64")
     frame["prior"] = then["cents"].reindex(index).astype("Int64")
     frame["target_quantity"] = goal["units"].reindex(index)
     frame["quantity"] = now["units"].reindex(index, fill_value=0.0)
+    frame["targeted_quantity"] = hit["units"].reindex(index, fill_value=0.0)
     frame = frame.reset_index()
     return _ratios(frame)
 
@@ -343,11 +330,13 @@ def _total(channel: pd.DataFrame) -> pd.DataFrame:
                 [channel.loc[targeted, "target"].sum() if targeted.any() else pd.NA], "Int64"
             ),
             "actual": pd.array([channel["actual"].sum()], "Int64"),
+            "targeted": pd.array([channel["targeted"].sum()], "Int64"),
             "prior": pd.array(
                 [channel["prior"].sum() if channel["prior"].notna().any() else pd.NA], "Int64"
             ),
             "target_quantity": [units.sum() if len(units) and units.notna().all() else np.nan],
             "quantity": [channel["quantity"].sum()],
+            "targeted_quantity": [channel["targeted_quantity"].sum()],
         }
     )
     return _ratios(total)
@@ -355,11 +344,13 @@ def _total(channel: pd.DataFrame) -> pd.DataFrame:
 
 def _ratios(frame: pd.DataFrame) -> pd.DataFrame:
     target = frame["target"].astype("Float64")
+    targeted = frame["targeted"].astype("Float64")
     actual = frame["actual"].astype("Float64")
     prior = frame["prior"].astype("Float64")
-    frame["gap"] = (frame["actual"] - frame["target"].fillna(0)).astype("Int64")
-    frame["attainment"] = (actual / target.where(target > 0)).astype("float64")
+    frame["untargeted"] = (frame["actual"] - frame["targeted"]).astype("Int64")
+    frame["gap"] = (frame["targeted"] - frame["target"]).astype("Int64")
+    frame["attainment"] = (targeted / target.where(target > 0)).astype("float64")
     frame["yoy"] = (actual / prior.where(prior > 0) - 1).astype("float64")
     tq = frame["target_quantity"]
-    frame["quantity_attainment"] = frame["quantity"] / tq.where(tq > 0)
+    frame["quantity_attainment"] = frame["targeted_quantity"] / tq.where(tq > 0)
     return frame

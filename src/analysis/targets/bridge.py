@@ -41,7 +41,9 @@ gross sales and units are the reference, with returns expected at the same four-
 
 **Total.** Segments are channels. volume (total) ``= (AQ - TQ) * S / TQ`` over all targeted
 channels; **channel mix** ``= Σ_c volume_c - volume (total)``; product mix, price, returns and
-growth_asked are the sums over channels; **untargeted** is the actual of channels without a target.
+growth_asked are the sums over channels; **untargeted** is the actual of channels without a target
+and, in a channel whose targets are set by segment (region quotas), of the sales outside them
+(those sales are not in the channel's PVM).
 So ``total gap = volume + channel mix + product mix + price + returns + growth_asked +
 untargeted`` and ``Σ_c volume_c = volume (total) + channel mix``.
 
@@ -67,14 +69,6 @@ import pandas as pd
 
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.series import Coverage
-from analysis.targets.attainment import (
-    as_period,
-    lines_in,
-    money_table,
-    sum_targets,
-    target_grain,
-    targets_for,
-)
 from analysis.targets.bridge_baseline import (
     channel_totals,
     gross_and_returns,
@@ -84,6 +78,16 @@ from analysis.targets.bridge_baseline import (
 )
 from analysis.targets.bridge_effects import EFFECTS, channel_rows, pvm, segment_cents, total_row
 from analysis.targets.bridge_notes import notes_for, rule_for
+from analysis.targets.covered import covered
+from analysis.targets.selection import (
+    as_period,
+    lines_in,
+    money_table,
+    net_by,
+    sum_targets,
+    target_grain,
+    targets_for,
+)
 
 MODES = ("target", "prior_year")
 
@@ -205,19 +209,25 @@ def bridge(
     period = as_period(quarter, calendar)
     prior = period - 4
     label, prior_label = calendar.label(period), calendar.label(prior)
-    needed = ["channel", segment, "quantity", "revenue"]
-    now = gross_and_returns(lines_in(sales, calendar, [period], needed), segment)
+    grain = list(target_grain(targets))
+    needed = ["date", *dict.fromkeys(["channel", segment, *grain]), "quantity", "revenue"]
+    rows = targets_for(targets, calendar, [period])
+    goal = sum_targets(rows, ["channel"])
+    lines = lines_in(sales, calendar, [period], needed)
+    # a targeted channel's sales outside its targets' segments are untargeted, not in the PVM
+    outside = ~covered(lines, rows, calendar, grain) & lines["channel"].isin(goal.index)
+    now = gross_and_returns(lines.loc[~outside], segment)
     then = gross_and_returns(lines_in(sales, calendar, [prior], needed), segment)
+
     window = return_window(period, coverage)
     returned = (
         gross_and_returns(lines_in(sales, calendar, window, needed), segment)
         if window
         else then.iloc[:0]
     )
-    rows = targets_for(targets, calendar, [period])
-    goal = sum_targets(rows, ["channel"])
-
     ch = channel_totals(now, then, goal, returned)
+    apart = net_by(lines.loc[outside], ["channel"])["cents"]
+    ch["outside"] = apart.reindex(ch.index, fill_value=0).to_numpy(dtype="int64")
     ch["reference"] = np.where(
         ~ch["has_target"],
         "none",

@@ -55,14 +55,15 @@ def channel_rows(ch: pd.DataFrame, seg: pd.DataFrame) -> pd.DataFrame:
     sums = sums.reindex(ch.index, fill_value=0.0)
     targeted = ch["has_target"].to_numpy()
     target = ch["tr"].to_numpy()
-    actual = ch["a_net"].to_numpy().astype("int64")
+    outside = ch["outside"].to_numpy().astype("int64")  # targeted channels' untargeted sales
+    actual = ch["a_net"].to_numpy().astype("int64") + outside
     gap = actual - np.where(targeted, target, 0).astype("int64")
     volume = round_cents(sums["volume"])
     mix = round_cents(sums["product_mix"])
     returns = np.where(targeted, round_cents(ch["a_r_cents"] - ch["expected_returns"]), 0)
     growth = np.where(targeted, (ch["ref_net"] - np.nan_to_num(target)).round(), 0)
     growth = growth.astype("int64")
-    untargeted = np.where(targeted, 0, actual)
+    untargeted = np.where(targeted, outside, actual)
     price = gap - volume - mix - returns - growth - untargeted
     ref_units = ch["ref_units"].to_numpy()
     act_units = ch["a_g_units"].to_numpy(dtype="float64")

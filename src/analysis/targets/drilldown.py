@@ -1,15 +1,24 @@
 """Where inside each channel a target was missed: the gap of every region and product line.
 
+Targeted sales only
+-------------------
+Segments are judged on the sales their targets cover (:mod:`analysis.targets.covered`): a channel
+without a target, or a region without a quota in a channel whose targets are set by region, is
+not ranked among the gaps; its sales are listed apart (``Drilldown.untargeted``). A target of 0 is
+a target. Shares of a gap are of the channel's (or the company's) targeted gap when all gaps go
+its way, else of the sum of the shortfalls or of the excesses (``covered.side_shares``); the
+cumulative share adds up one side at a time, so it never passes 100 %.
+
 Segment targets
 ---------------
-A segment's target is the target set at that grain when the targets have it (channel x region
-targets for regions). Otherwise its channel's target (or its parent segment's, in a tree) is split
-by each segment's share of the parent's *net* revenue in the same quarter a year earlier, with
-largest-remainder rounding to cents so that the parts add up to the parent's target exactly.
-Segments new since then, or with net returns then, get 0. A parent without sales a year earlier is
-split by this quarter's shares; without any positive sales in either quarter, equally; without any
-segment at all, the target stays on one ``(unallocated)`` segment. Segments of a channel without a
-target have no target either (NaN) and their gap is their whole actual, as for the channel.
+A segment's target is the target set at that grain when the channel's targets have it (channel x
+region targets for regions; a region without a row has no target). Otherwise its channel's target
+(or its parent segment's, in a tree) is split by each segment's share of the parent's *net* revenue
+in the same quarter a year earlier, with largest-remainder rounding to cents so that the parts add
+up to the parent's target exactly. Segments new since then, or with net returns then, get 0. A
+parent without sales a year earlier is split by this quarter's shares; without any positive sales in
+either quarter, equally; without any segment at all, the target stays on one ``(unallocated)``
+segment.
 
 Actuals are exact sums rounded to cents once at the top and split down (``attainment.net_by``), so
 every channel's segment gaps (segment actual - segment target) add up to the channel's gap, and
@@ -25,20 +34,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.core.cents import allocate
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.series import TOTAL, Coverage
-from analysis.targets.attainment import (
+from analysis.targets.covered import covered, grains, share_rule, side_shares
+from analysis.targets.drilldown_levels import segment_levels
+from analysis.targets.selection import (
     as_period,
     lines_in,
     money_table,
     net_by,
-    sum_targets,
     target_grain,
     targets_for,
 )
 
-UNALLOCATED = "(unallocated)"
 MONEY = ("target", "actual", "gap", "prior")
 PERCENT = ("share_of_gap", "share_of_total_gap", "cumulative_share")
 LABELS = {
@@ -55,7 +63,7 @@ LABELS = {
     "gap": "Gap",
     "prior": "Year earlier",
     "share_of_gap": "Share of channel gap",
-    "share_of_total_gap": "Share of total gap",
+    "share_of_total_gap": "Share of gap",
     "cumulative_share": "Cumulative share",
     "rank": "Rank",
     "basis": "Target from",
@@ -66,11 +74,15 @@ LABELS = {
 class Drilldown:
     """Segment gaps inside each channel, and the decomposition tree.
 
-    ``cents`` / ``table``: one row per channel, dimension and segment: ``channel, dimension,
-    segment, has_target, target, actual, gap, prior, share_of_gap, rank, basis`` (``rank`` 1 is the
-    largest absolute gap within the channel and dimension; ``share_of_gap`` is of the channel gap).
-    ``tree_cents`` / ``tree``: every node of total -> channel -> <path...>: ``level, channel,
-    <path...>, node, has_target, target, actual, gap, prior, share_of_total_gap, basis``.
+    ``cents`` / ``table``: one row per targeted channel, dimension and segment: ``channel,
+    dimension, segment, has_target, target, actual, gap, prior, share_of_gap, cumulative_share,
+    rank, basis``; ``actual`` is the targeted sales. Within a channel and dimension the gaps that go
+    the channel's way come first, largest first (``rank`` 1), then those that go the other way;
+    ``share_of_gap`` is of the channel's gap, or of its side's sum when gaps go both ways.
+    ``tree_cents`` / ``tree``: every targeted node of total -> channel -> <path...>: ``level,
+    channel, <path...>, node, has_target, target, actual, gap, prior, share_of_total_gap, basis``.
+    ``untargeted_cents`` / ``untargeted``: sales no target covers, per ``channel, dimension,
+    segment, actual``, largest first.
     """
 
     quarter: str
@@ -80,31 +92,35 @@ class Drilldown:
     rule: str
     cents: pd.DataFrame
     tree_cents: pd.DataFrame
+    untargeted_cents: pd.DataFrame
 
     @property
     def table(self) -> pd.DataFrame:
         return money_table(self.cents, MONEY)
 
     @property
+    def untargeted(self) -> pd.DataFrame:
+        return money_table(self.untargeted_cents, MONEY)
+
+    @property
     def tree(self) -> pd.DataFrame:
         return money_table(self.tree_cents, MONEY)
 
     def top(self, n: int = 10) -> pd.DataFrame:
-        """The ``n`` leaves of the tree (channel x region x product line) with the largest gaps.
+        """The ``n`` targeted leaves of the tree (channel x region x product line) with the largest
+        gaps the company's way, then (if ``n`` leaves room) those the other way.
 
-        Ranked by absolute gap across the whole company; ``node`` is the leaf's whole path
-        (``Export / Overseas / Ball valves``) and ``cumulative_share`` adds up the leaves' shares
-        of the total gap.
+        ``node`` is the leaf's whole path (``Export / Overseas / Ball valves``) and
+        ``cumulative_share`` adds up the leaves' shares one side at a time (at most 100 %).
         """
         tree = self.tree
         keys = ["channel", *self.path]
-        leaves = tree.loc[tree["level"] == keys[-1]].copy()
+        leaves = tree.loc[(tree["level"] == keys[-1]) & tree["has_target"]].copy()
         leaves["node"] = leaves[keys].astype(str).agg(" / ".join, axis=1)
-        leaves["_size"] = leaves["gap"].abs()
-        leaves = leaves.sort_values(["_size", "node"], ascending=[False, True]).head(n)
-        leaves = leaves.drop(columns="_size").reset_index(drop=True)
-        leaves["cumulative_share"] = leaves["share_of_total_gap"].cumsum()
-        return leaves
+        total = float(tree.loc[tree["level"] == "total", "gap"].fillna(0).iloc[0])
+        leaves = _by_side(leaves, total).head(n)
+        leaves["cumulative_share"] = leaves.groupby("_side")["share_of_total_gap"].cumsum()
+        return leaves.drop(columns="_side").reset_index(drop=True)
 
     def pruned(self, n: int = 3) -> pd.DataFrame:
         """The tree with, under every channel and segment, only its ``n`` largest-gap children.
@@ -133,6 +149,15 @@ class Drilldown:
         return out.astype({c: tree[c].dtype for c in tree.columns})
 
 
+def _part(lines: pd.DataFrame, hit: np.ndarray, keys: list[str], inside: bool) -> pd.Series:
+    """Cents per ``keys`` of the lines a target covers (``inside``) or of the rest, each channel
+    split from its actual into the two first, as attainment splits it, so that every figure of
+    the drill-down adds up to attainment's own."""
+    split = net_by(lines.assign(_covered=hit), [keys[0], "_covered", *keys[1:]])["cents"]
+    part = split.loc[split.index.get_level_values("_covered").to_numpy(dtype=bool) == inside]
+    return part.droplevel("_covered")
+
+
 def drilldown(
     sales: pd.DataFrame,
     targets: pd.DataFrame | None,
@@ -151,11 +176,15 @@ def drilldown(
     prior = period - 4
     label, prior_label = calendar.label(period), calendar.label(prior)
     finest = ["channel", *dict.fromkeys([*path, *dims])]
-    needed = [*finest, "quantity", "revenue"]
-    now, then = (lines_in(sales, calendar, [p], needed) for p in (period, prior))
-    current, before = net_by(now, finest)["cents"], net_by(then, finest)["cents"]
     rows = targets_for(targets, calendar, [period])
-    grain = set(target_grain(targets))
+    grain = list(target_grain(targets))
+    needed = ["date", *dict.fromkeys([*finest, *grain]), "quantity", "revenue"]
+    now = lines_in(sales, calendar, [period], needed)
+    hit = covered(now, rows, calendar, grain)
+    current = _part(now, hit, finest, True)
+    then = lines_in(sales, calendar, [prior], needed)
+    before = net_by(then, finest)["cents"]
+    by_channel = dict(zip(rows["channel"], grains(rows, grain), strict=True))
     basis_words = {
         "prior": f"share of {prior_label}",
         "current": f"share of {label}",
@@ -163,18 +192,33 @@ def drilldown(
     }
 
     path = tuple(path)
-    levels = _levels(current, before, rows, grain, path, basis_words)
+    levels = segment_levels(current, before, rows, by_channel, path, basis_words)
     parts = []
     for dim in dims:
         if path[:1] == (dim,):
             level = levels[1]
         else:  # its own rounding, as the channel's split into this dimension alone
             keys = ["channel", dim]
-            now_by, then_by = net_by(now, keys)["cents"], net_by(then, keys)["cents"]
-            level = _levels(now_by, then_by, rows, grain, (dim,), basis_words)[1]
+            now_by, then_by = _part(now, hit, keys, True), net_by(then, keys)["cents"]
+            level = segment_levels(now_by, then_by, rows, by_channel, (dim,), basis_words)[1]
         parts.append(_ranked(level, dim))
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     tree = _tree(levels, path)
+    apart = [
+        _part(now, hit, ["channel", dim], False)
+        .rename("actual")
+        .reset_index()
+        .rename(columns={dim: "segment"})
+        .assign(dimension=dim)
+        for dim in dims
+    ]
+    untargeted = pd.concat(apart, ignore_index=True) if apart else pd.DataFrame()
+    if len(untargeted):
+        untargeted = untargeted[["channel", "dimension", "segment", "actual"]]
+        untargeted["actual"] = untargeted["actual"].astype("Int64")
+        untargeted = untargeted.sort_values(
+            ["dimension", "actual", "channel"], ascending=[True, False, True], ignore_index=True
+        )
 
     notes = []
     allocated = tree.loc[tree["target"].fillna(0) != 0]
@@ -182,7 +226,7 @@ def drilldown(
         used = sorted(set(allocated.loc[allocated["basis"] == basis_words[key], "channel"]))
         if used:
             notes.append(f"Split by {word} (no positive sales in {prior_label}): {', '.join(used)}")
-    stuck = sorted(set(tree.loc[tree["basis"] == "unallocated", "channel"]))
+    stuck = sorted(set(allocated.loc[allocated["basis"] == "unallocated", "channel"]))
     if stuck:
         notes.append(f"No sales to split the target over: {', '.join(stuck)}")
     return Drilldown(
@@ -190,118 +234,43 @@ def drilldown(
         baseline=prior_label,
         path=path,
         notes=tuple(notes),
-        rule=_rule(prior_label, grain),
+        rule=_rule(prior_label, set(grain))
+        + " "
+        + share_rule(tree.loc[tree["level"] == path[-1], "gap"], "the gaps"),
         cents=table,
         tree_cents=tree,
+        untargeted_cents=untargeted,
     )
 
 
-def _levels(
-    current: pd.Series,
-    before: pd.Series,
-    rows: pd.DataFrame,
-    grain: set[str],
-    path: tuple[str, ...],
-    words: dict[str, str],
-) -> list[pd.DataFrame]:
-    """Nodes of channel (level 0) and each prefix of ``path``: keys, target, actual, prior, basis.
-
-    ``current`` and ``before`` are net cents by channel and (at least) the ``path`` dimensions.
-    """
-    sales = pd.concat({"actual": current, "prior": before}, axis=1).astype("float64")
-    targeted_channels = set(rows["channel"])
-    levels: list[pd.DataFrame] = []
-    for depth in range(len(path) + 1):
-        keys = ["channel", *path[:depth]]
-        node = sales.groupby(level=keys, sort=True).sum(min_count=1)
-        if depth == 0 or set(path[:depth]) <= grain:
-            goal = sum_targets(rows, keys)["cents"]
-            node = node.reindex(node.index.union(goal.index))
-            channel = node.index.get_level_values("channel")
-            targeted = channel.isin(targeted_channels)
-            has_row = node.index.isin(goal.index)
-            node["has_target"] = targeted
-            node["target"] = np.where(targeted, goal.reindex(node.index).fillna(0), np.nan)
-            node["basis"] = np.where(
-                targeted, np.where(has_row, "target", "no target at this grain"), "no target"
-            )
-        else:
-            node = _allocated(levels[-1], node, words)
-        node["actual"] = node["actual"].fillna(0.0)
-        node["gap"] = node["actual"] - node["target"].fillna(0.0)
-        levels.append(node)
-    out = []
-    for depth, node in enumerate(levels):
-        frame = node.reset_index()
-        for col in ("target", "actual", "prior", "gap"):
-            frame[col] = frame[col].round().astype("Int64")
-        out.append(
-            frame[["channel", *path[:depth], "has_target", "target", "actual", "prior", "gap",
-                   "basis"]]
-        )  # fmt: skip
-    return out
-
-
-def _allocated(parents: pd.DataFrame, node: pd.DataFrame, words: dict[str, str]) -> pd.DataFrame:
-    """Children (``node``) with each parent's target split by the children's revenue shares.
-
-    A parent with a target but no children keeps it on one ``(unallocated)`` child.
-    """
-    up = node.index.droplevel(-1)
-    lonely = parents.index[~parents.index.isin(up) & parents["has_target"].to_numpy()]
-    if len(lonely):
-        tuples = [(*(k if isinstance(k, tuple) else (k,)), UNALLOCATED) for k in lonely]
-        extra = pd.MultiIndex.from_tuples(tuples, names=node.index.names)
-        node = pd.concat([node, pd.DataFrame(index=extra, columns=node.columns, dtype="float64")])
-        up = node.index.droplevel(-1)
-    code = parents.index.get_indexer(up)
-    n = len(parents)
-    base = np.clip(np.nan_to_num(node["prior"].to_numpy(dtype="float64")), 0, None)
-    cur = np.clip(np.nan_to_num(node["actual"].to_numpy(dtype="float64")), 0, None)
-    base_sum = np.bincount(code, weights=base, minlength=n)[code]
-    cur_sum = np.bincount(code, weights=cur, minlength=n)[code]
-    weight = np.where(base_sum > 0, base, np.where(cur_sum > 0, cur, 1.0))
-    basis = np.where(
-        base_sum > 0, words["prior"], np.where(cur_sum > 0, words["current"], words["equal"])
-    )
-    basis = np.where(node.index.get_level_values(-1) == UNALLOCATED, "unallocated", basis)
-    targeted = parents["has_target"].to_numpy()[code]
-    parent_target = np.nan_to_num(parents["target"].to_numpy(dtype="float64")).astype("int64")
-    target = allocate(parent_target, weight, code)
-    node["has_target"] = targeted
-    node["target"] = np.where(targeted, target, np.nan)
-    node["basis"] = np.where(targeted, basis, "no target")
-    return node
+def _by_side(frame: pd.DataFrame, total: float) -> pd.DataFrame:
+    """Rows whose gap goes the way of ``total`` first, then the others; largest gap first in each
+    (``_side`` 0 and 1)."""
+    gap = frame["gap"].astype("float64")
+    other = (gap < 0) if total > 0 else (gap > 0)
+    frame = frame.assign(_side=other.astype("int64").to_numpy(), _size=gap.abs().to_numpy())
+    frame = frame.sort_values(["_side", "_size", "node"], ascending=[True, False, True])
+    return frame.drop(columns="_size")
 
 
 def _ranked(level: pd.DataFrame, dim: str) -> pd.DataFrame:
-    frame = level.rename(columns={dim: "segment"})
+    frame = level.loc[level["has_target"]].rename(columns={dim: "segment"})
     frame.insert(1, "dimension", dim)
-    channel_gap = frame.groupby("channel")["gap"].transform("sum").astype("float64")
-    gap = frame["gap"].astype("float64")
-    frame["share_of_gap"] = gap / channel_gap.where(channel_gap != 0)
-    frame["rank"] = (
-        frame.assign(_s=gap.abs())
-        .groupby("channel")["_s"]
-        .rank(method="first", ascending=False)
-        .astype("int64")
-    )
-    frame = frame.sort_values(["channel", "rank"], ignore_index=True)
-    return frame[
-        [
-            "channel",
-            "dimension",
-            "segment",
-            "has_target",
-            "target",
-            "actual",
-            "gap",
-            "prior",
-            "share_of_gap",
-            "rank",
-            "basis",
-        ]
-    ]
+    frame = frame.assign(node=frame["segment"].astype(str))
+    parts = []
+    for _, group in frame.groupby("channel", sort=True):
+        gap = group["gap"].astype("float64")
+        total = float(gap.sum())
+        group = group.assign(share_of_gap=side_shares(gap, total))
+        group = _by_side(group, total)
+        group["cumulative_share"] = group.groupby("_side")["share_of_gap"].cumsum()
+        group["rank"] = np.arange(1, len(group) + 1)
+        parts.append(group)
+    columns = ["channel", "dimension", "segment", "has_target", "target", "actual", "gap", "prior",
+               "share_of_gap", "cumulative_share", "rank", "basis"]  # fmt: skip
+    if not parts:
+        return frame.reindex(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
 def _tree(levels: list[pd.DataFrame], path: tuple[str, ...]) -> pd.DataFrame:
@@ -314,7 +283,9 @@ def _tree(levels: list[pd.DataFrame], path: tuple[str, ...]) -> pd.DataFrame:
                 [channels["target"].sum() if channels["has_target"].any() else pd.NA], "Int64"
             ),
             "actual": pd.array([channels["actual"].sum()], "Int64"),
-            "gap": pd.array([channels["gap"].sum()], "Int64"),
+            "gap": pd.array(
+                [channels["gap"].sum() if channels["has_target"].any() else pd.NA], "Int64"
+            ),
             "prior": pd.array(
                 [channels["prior"].sum() if channels["prior"].notna().any() else pd.NA], "Int64"
             ),
@@ -336,8 +307,11 @@ def _tree(levels: list[pd.DataFrame], path: tuple[str, ...]) -> pd.DataFrame:
     for dim in path:
         node = node.where(tree[dim].isna(), tree[dim].astype(str))
     tree["node"] = node
-    total_gap = float(total["gap"].iloc[0])
-    tree["share_of_total_gap"] = tree["gap"].astype("float64") / total_gap if total_gap else np.nan
+    tree = tree.loc[tree["has_target"]].reset_index(drop=True)
+    total_gap = float(total["gap"].fillna(0).iloc[0])
+    tree["share_of_total_gap"] = np.nan
+    for _, group in tree.groupby("level", sort=False):
+        tree.loc[group.index, "share_of_total_gap"] = side_shares(group["gap"], total_gap)
     return tree[
         [
             "level",
