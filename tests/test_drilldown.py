@@ -197,3 +197,11 @@ def assert_sums(result, sales: pd.DataFrame, targets: pd.DataFrame) -> None:
 def test_segments_add_up_to_their_channel(case):
     sales, targets = case
     assert_sums(drilldown(sales, targets, "2025Q4", calendar=CAL), sales, targets)
+
+
+def test_sales_without_any_target_rank_nothing():
+    """A company that sets no targets: no segment is ranked, and the sales are listed apart."""
+    result = drilldown(HAND_SALES, None, "2025Q4", calendar=CAL, coverage=COVER)
+    top = result.top(10)
+    assert top.empty and "cumulative_share" in top.columns
+    assert result.untargeted_cents["actual"].sum() > 0

@@ -394,7 +394,7 @@ def hostile_sample(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "data" / "sample", data)
     for name, columns in (
         ("sales_lines.csv", RENAMED),
-        ("targets.csv", {"channel": RENAMED["channel"]}),
+        ("targets.csv", {"channel": RENAMED["channel"], "region": RENAMED["region"]}),
     ):
         frame = pd.read_csv(data / name, dtype=str, keep_default_na=False)
         frame = frame.replace(columns)

@@ -116,7 +116,9 @@ class Drilldown:
         tree = self.tree
         keys = ["channel", *self.path]
         leaves = tree.loc[(tree["level"] == keys[-1]) & tree["has_target"]].copy()
-        leaves["node"] = leaves[keys].astype(str).agg(" / ".join, axis=1)
+        leaves["node"] = [" / ".join(map(str, row)) for row in leaves[keys].itertuples(False)]
+        if leaves.empty:  # no targets, or none below the channels: nothing to rank
+            return leaves.assign(cumulative_share=pd.Series(dtype="float64")).reset_index(drop=True)
         total = float(tree.loc[tree["level"] == "total", "gap"].fillna(0).iloc[0])
         leaves = _by_side(leaves, total).head(n)
         leaves["cumulative_share"] = leaves.groupby("_side")["share_of_total_gap"].cumsum()
