@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -87,6 +87,8 @@ def test_build_from_sales_lines_matches_series_hierarchy():
     ),
     method=st.sampled_from(reconcile.METHODS),
 )
+# a bottom series that once went below zero (returns) under a total that never did
+@example(values=np.vstack([[34.0, -1.0, *[1.0] * (N - 2)], *[[1.0] * N] * 3]), method="bottom_up")
 def test_reconciled_forecasts_add_up(values, method):
     hier = reconcile.from_bottom(
         bottom_frame(values), ["channel", "region", "product_line"], LEVELS

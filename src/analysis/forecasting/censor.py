@@ -69,21 +69,29 @@ def coherent_at_zero(
     series is then the sum of its bottom series again (``S``: ``unique_id`` column, one column
     per bottom series), its intervals moved with its mean (their widths kept), and the
     ``positive`` series censored at zero (:func:`frame_at_zero`). Bottom series that do go below
-    zero keep their sign. Only a series never below zero whose bottom series include some that
-    do (returns booked apart) could still add up below zero; it is cut at zero too, and then it
-    alone is above the sum of its bottom series.
+    zero (returns booked apart) keep their sign, unless a series never below zero above them
+    would then add up below zero: then they are cut at zero too, so that every series stays the
+    sum of its bottom series.
     """
     ids = S["unique_id"].to_numpy()
     bottom = [c for c in S.columns if c != "unique_id"]
+    members = S.set_index("unique_id")[bottom].to_numpy(dtype=bool)
     wide = forecasts.pivot(index="ds", columns="unique_id", values="mean")
-    low = wide[bottom].lt(0) & pd.Series([b in positive for b in bottom], index=bottom)
-    cut = set(low.columns[low.any(axis=0)])
+    clipped = wide[bottom].copy()
+    cutting = np.array([b in positive for b in bottom])
+    above = np.array([i in positive for i in ids])
+    while True:
+        clipped = clipped.mask(clipped.lt(0) & cutting, 0.0)
+        summed = clipped.to_numpy() @ S[bottom].to_numpy().T
+        below = above & (summed < 0).any(axis=0)  # positive series that still add up below 0
+        newly = members[below].any(axis=0) & ~cutting & clipped.lt(0).any(axis=0).to_numpy()
+        if not newly.any():
+            break
+        cutting |= newly
+    changed = clipped.ne(wide[bottom]).any(axis=0)
+    cut = set(changed.index[changed.to_numpy()])
     if cut:
-        clipped = wide[bottom].mask(low, 0.0)
-        summed = pd.DataFrame(
-            clipped.to_numpy() @ S[bottom].to_numpy().T, index=wide.index, columns=ids
-        )
-        delta = summed - wide[ids]
+        delta = pd.DataFrame(summed, index=wide.index, columns=ids) - wide[ids]
         delta.columns.name = "unique_id"
         delta = delta.stack().rename("delta").reset_index()
         out = forecasts.merge(delta, on=["ds", "unique_id"], how="left", validate="one_to_one")
