@@ -296,11 +296,11 @@ def _detail(
 def _rows(
     current: pd.DataFrame, before: pd.DataFrame, rows: pd.DataFrame, keys: list[str]
 ) -> pd.DataFrame:
-    now = net_by(current, keys)
-    # each key's actual split into the sales its targets cover and the rest, so they add up to it
+    # each key's actual split into the sales its targets cover and the rest, which add up to it
     split = net_by(current, [*keys, "_covered"])
-    covered_rows = split.index.get_level_values("_covered").to_numpy(dtype=bool)
-    hit = split.loc[covered_rows].droplevel("_covered")
+    now = split.groupby(level=keys, sort=True).sum()
+    hit = split.loc[split.index.get_level_values("_covered").to_numpy(dtype=bool)]
+    hit = hit.droplevel("_covered")
     then = net_by(before, keys)
     goal = sum_targets(rows, keys)
     index = now.index.union(then.index).union(goal.index)
