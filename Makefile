@@ -13,7 +13,7 @@ endif
 QUARTER ?= latest
 KERNEL_NAME := sales-workbench
 
-.PHONY: setup report test lint lab sample clean
+.PHONY: setup report test lint lab sample clean catalog
 
 setup: $(STAMP)
 
@@ -33,6 +33,13 @@ report: setup
 ## test: the whole test suite, notebooks included
 test: setup
 	$(PYTHON) -m pytest -n 2 --dist loadfile
+
+## catalog: extract the texts readers see into the message catalogs (then translate the new ones)
+catalog: setup
+	$(PYTHON) -m babel.messages.frontend extract -F babel.cfg -k n_:1,2 -k N_ --no-location --sort-output \
+		--project quarterly-sales-workbench -o src/analysis/locale/messages.pot .
+	$(PYTHON) -m babel.messages.frontend update -i src/analysis/locale/messages.pot -d src/analysis/locale \
+		-l zh --ignore-obsolete
 
 lint: setup
 	$(PYTHON) -m ruff check .
