@@ -94,6 +94,11 @@ def test_quoted_columns_with_spaces_and_chinese_headers() -> None:
     data = clean_sales(raw(frame), {}, compute=source.compute).data
     assert data["revenue"].tolist() == [37.5, 500.0]
     assert data["unit_price"].tolist() == [1.0, 2.0]
+    bare_names = {"revenue": "数量 * 单价", "unit_price": '"Unit Price"'}
+    bare = SourceConfig(path=Path("s.csv"), compute=bare_names)
+    bare = clean_sales(raw(frame), {}, compute=bare.compute).data
+    assert bare["revenue"].tolist() == [37.5, 500.0]
+    assert parse_expression("数量_箱 * 2").columns == ("数量_箱",)
 
 
 def test_a_text_column_computed_as_one_column() -> None:
@@ -154,7 +159,7 @@ def test_an_unknown_column_names_the_expression_and_the_headers() -> None:
         ("Quantity 2", r"at position 10 \('2'\): expected an operator"),
         ("Quantity ** 2", r"at position 11"),
         ("Quantity % 2", r"at position 10: '%' is not part of an expression"),
-        ("数量 * 2", r"at position 1: '数' outside quotes; put a column name"),
+        ("数量 ＊ 2", r"at position 4: '＊' outside quotes; put a column name"),
         ("'Online", r"at position 1: the quote ' is never closed"),
         ("__import__('os')", r"at position 11 \('\('\): expected an operator"),
         ("Quantity.real", r"at position 9: '\.' is not part of an expression"),

@@ -6,8 +6,8 @@ Grammar (a recursive-descent parser; nothing is ever evaluated by Python itself)
     term       := unary (("*" | "/") unary)*
     unary      := "-" unary | atom
     atom       := number | column | text | "(" expression ")"
-    column     := a bare name (ASCII letters, digits, _) or a name in double quotes ("Unit Price",
-                  "单价"; "" inside is one quote)
+    column     := a bare name (letters of any script, digits and _, not starting with a digit:
+                  Quantity, 数量) or a name in double quotes ("Unit Price"; "" inside is one quote)
     text       := a constant in single quotes ('Online'; '' inside is one quote), standing alone
 
 Kept apart from :mod:`analysis.data.compute`, which evaluates an expression over a table, so that
@@ -30,7 +30,7 @@ MAX_LENGTH, MAX_DEPTH = 500, 32
 _TOKEN = re.compile(
     r"""(?P<space>\s+)
     |(?P<number>(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)
-    |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
+    |(?P<name>[^\W\d]\w*)
     |(?P<quoted>"(?:[^"]|"")*")
     |(?P<text>'(?:[^']|'')*')
     |(?P<op>[-+*/()])""",
@@ -132,8 +132,8 @@ class _Parser:
             problem = f"the quote {char} is never closed"
         elif not char.isascii() and char.isprintable():
             problem = (
-                f"{char!r} outside quotes; put a column name with spaces or non-ASCII "
-                'characters in double quotes ("单价")'
+                f"{char!r} outside quotes; put a column name with spaces or signs "
+                'in double quotes ("Unit Price (€)")'
             )
         else:
             problem = f"{char!r} is not part of an expression (numbers, columns, + - * / ( ))"
