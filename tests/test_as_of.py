@@ -65,8 +65,8 @@ def test_a_replay_gives_the_numbers_of_data_cut_by_hand(tmp_path, as_of_sample, 
     assert replayed.coverage == cut.coverage and replayed.partial
     for frame in ("channels", "people", "weeks"):
         pd.testing.assert_frame_equal(
-            getattr(tracking.analyse(replayed).progress, frame),
-            getattr(tracking.analyse(cut).progress, frame),
+            getattr(tracking.standing(replayed), frame),
+            getattr(tracking.standing(cut), frame),
         )
 
 
@@ -95,7 +95,8 @@ def test_bad_and_too_early_as_of_dates_are_refused_in_one_line():
 
 
 def test_quarter_to_date_adds_up_to_the_lines_to_the_cent(as_of_sample, lines):
-    track = tracking.analyse(Review.of(as_of_sample, "2025Q4"))
+    review = Review.of(as_of_sample, "2025Q4")
+    track = tracking.Tracking(review, tracking.standing(review), pd.DataFrame())
     quarter = lines.loc[lines["order_date"].between("2025-10-01", AS_OF.isoformat())]
     channels = track.progress.channels.set_index("channel")
     sold = channels["actual"] + channels["untargeted"]
@@ -126,3 +127,9 @@ def test_a_quarter_without_sales_yet(tmp_path, lines):
     people = track.progress.people
     assert int(people["target"].sum()) == int(channels["target"].sum())
     assert people.set_index("salesperson").loc["Zhou Ying", "channels"] == "Export"
+    nowcast = track.nowcast.set_index("channel")
+    assert (nowcast["actual_to_date"] == 0).all() and (nowcast["forecast_rest"] > 0).all()
+    assert nowcast["probability"].dropna().between(0, 1).all()
+    assert nowcast.loc["Total", "forecast_total"] == pytest.approx(
+        nowcast.drop(index="Total")["forecast_total"].sum(), abs=0.005
+    )

@@ -3,8 +3,10 @@ target phased to that day, per channel and per salesperson, the weekly pace it n
 each channel is expected to land (the nowcast), with ``nowcast.csv`` and ``tracking.json``.
 
 The arithmetic is :mod:`analysis.targets.to_date` (cents) and
-:mod:`analysis.forecasting.nowcast`; this module turns it into the tables, sentences and files a
-sales manager reads, every text through ``_()``.
+:mod:`analysis.forecasting.nowcast` (fitted on the days up to the as-of date, each channel's target
+the one the tables show); how close such estimates were is the nowcast's own backtest at this
+day of every past quarter (:mod:`analysis.forecasting.nowcast_backtest`). This module turns it
+into the tables, sentences and files a sales manager reads, every text through ``_()``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from analysis.core import csv_out
 from analysis.core.cents import from_cents
 from analysis.core.i18n import N_, _
 from analysis.core.parameters import Parameter
+from analysis.forecasting import nowcast_backtest
+from analysis.forecasting.nowcast import Nowcaster, daily
 from analysis.forecasting.nowcast_ledger import ESTIMATE
 from analysis.reports import present
 from analysis.reports.review import COMMON, Review
@@ -87,14 +91,14 @@ LANDING_MONEY = tuple(c for c in ESTIMATE if c not in ("channel", "probability")
 
 @dataclass(frozen=True)
 class Tracking:
-    """A quarter under way on its as-of date: ``progress`` against the phased target and the
-    ``nowcast`` (``nowcast.csv``'s rows; none when ``missing`` says why)."""
+    """A quarter under way on its as-of date: ``progress`` against the phased target, the
+    ``nowcast`` (``nowcast.csv``'s rows: each channel and ``Total``) and ``record``, how close
+    such estimates were at this day of past quarters, in words."""
 
     review: Review
     progress: ToDate
     nowcast: pd.DataFrame
-    missing: str = ""
-    record: str = ""  # how close such estimates were at this point of past quarters, in words
+    record: str = ""
 
     def write(self, folder: Path) -> Path:
         """``nowcast.csv`` in ``folder``: one row per channel and ``Total``."""
@@ -109,14 +113,54 @@ def title(kind: str, tracking: Tracking) -> str:
 
 
 def analyse(review: Review) -> Tracking:
-    """The quarter of ``review`` on its as-of date (the data's last day when it has none)."""
+    """The quarter of ``review`` on its as-of date (the data's last day when it has none): where
+    it stands, where it lands, and how close such landing estimates were in past quarters."""
+    progress = standing(review)
+    channels = progress.channels.loc[progress.channels["has_target"]]
+    targets = dict(zip(channels["channel"], channels["target"].astype(int) / 100, strict=True))
+    days = daily(review.dataset.sales)
+    model = Nowcaster().fit(days, review.calendar, progress.as_of)
+    nowcast = model.nowcast(review.quarter, targets)[list(ESTIMATE)]
+    return Tracking(review, progress, nowcast, _record(days, review, max(progress.elapsed, 1)))
+
+
+def standing(review: Review) -> ToDate:
+    """Where the quarter of ``review`` stands on its as-of date against its phased target."""
     as_of = review.as_of or review.coverage.last.date()
-    progress = to_date(
-        review.dataset.sales, review.dataset.targets, review.calendar, review.coverage,
-        review.quarter, as_of,
+    dataset = review.dataset
+    return to_date(
+        dataset.sales, dataset.targets, review.calendar, review.coverage, review.quarter, as_of
+    )
+
+
+def _record(days: pd.DataFrame, review: Review, day: int) -> str:
+    """How close the landing estimates of past quarters were at ``day``, in words."""
+    replayed = nowcast_backtest.backtest(days, review.calendar, (day,), review.dataset.targets)
+    if replayed.empty:
+        return _(
+            "Too few past quarters to say how close such landing estimates have been: the "
+            "replays need two years of complete quarters before each."
+        )
+    total = nowcast_backtest.accuracy_at(replayed, day, TOTAL)
+    mape = total["mape"]
+    text = _(
+        "At day {day} of the past {n} quarters, the landing estimate of the total was off the "
+        "quarter's close by {error} on average (a straight run rate: {rate}; the forecast made "
+        "before the quarter: {plain})."
+    ).format(
+        day=total["day"], n=total["quarters"], error=_pct(mape["nowcast"]),
+        rate=_pct(mape["run_rate"]), plain=_pct(mape["quarterly"]),
     )  # fmt: skip
-    empty = pd.DataFrame({c: pd.Series(dtype="float64") for c in ESTIMATE})
-    return Tracking(review, progress, empty.astype({"channel": object}), _("no nowcast yet"))
+    held = total.get("coverage_80")
+    if held is not None and np.isfinite(held):
+        text += " " + _("Its 80 % range held the close in {share} of them.").format(
+            share=present.percent(held)
+        )
+    return text
+
+
+def _pct(value: float) -> str:
+    return present.percent(value / 100)
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -231,20 +275,45 @@ def pace(tracking: Tracking) -> str:
 
 
 def landing_line(tracking: Tracking) -> str:
-    """Where the quarter is expected to land, in one sentence ('' without an estimate)."""
-    total = tracking.nowcast.loc[tracking.nowcast["channel"] == TOTAL]
-    if total.empty:
+    """Where the quarter is expected to land, in one sentence ('' without an estimate): the
+    total with its 80 % range, and the targeted channels against their target when some sales
+    have none (their chance is then the channels' own, :func:`chances`)."""
+    rows = tracking.nowcast
+    total = rows.loc[rows["channel"] == TOTAL]
+    if total.empty or pd.isna(total["forecast_total"].iloc[0]):
         return ""
     row, currency = total.iloc[0], tracking.review.currency
     money = lambda v: present.money(float(v), currency, short=True)  # noqa: E731
-    text = _("Expected landing {landing} (80 % range {lo} to {hi})").format(
-        landing=money(row["forecast_total"]), lo=money(row["lo_80"]), hi=money(row["hi_80"])
+    shown = {"landing": money(row["forecast_total"]), "lo": money(row["lo_80"]),
+             "hi": money(row["hi_80"])}  # fmt: skip
+    if pd.notna(row["probability"]):
+        return _(
+            "Expected landing {landing} (80 % range {lo} to {hi}); the chance of reaching the "
+            "target of {target} is {chance}."
+        ).format(**shown, target=money(row["target"]), chance=present.percent(row["probability"]))
+    targeted = rows.loc[(rows["channel"] != TOTAL) & rows["target"].notna()]
+    if targeted.empty:
+        return _("Expected landing {landing} (80 % range {lo} to {hi}).").format(**shown)
+    return _(
+        "All channels are expected to land at {landing} (80 % range {lo} to {hi}); the "
+        "targeted channels at {targeted} against their target of {target}."
+    ).format(
+        **shown, targeted=money(targeted["forecast_total"].sum()),
+        target=money(targeted["target"].sum()),
+    )  # fmt: skip
+
+
+def chances(tracking: Tracking) -> str:
+    """Each targeted channel's chance of reaching its target, in one sentence."""
+    rows = tracking.nowcast.loc[tracking.nowcast["channel"] != TOTAL].dropna(subset=["probability"])
+    if rows.empty:
+        return ""
+    rows = rows.sort_values("probability", ascending=False)
+    parts = ", ".join(
+        f"{c} {present.percent(float(p))}"
+        for c, p in zip(rows["channel"], rows["probability"], strict=True)
     )
-    if pd.isna(row["probability"]):
-        return text + "."
-    return text + _("; the chance of reaching the target of {target} is {chance}.").format(
-        target=money(row["target"]), chance=present.percent(float(row["probability"]))
-    )
+    return _("The chance of reaching the target: {parts}.").format(parts=parts)
 
 
 def untargeted(tracking: Tracking) -> str:
@@ -271,8 +340,10 @@ def _money(review: Review):
 
 def summary(review: Review, nowcast_csv: Path) -> dict:
     """``tracking.json``: the quarter to date in numbers, the landing estimate of the total from
-    ``nowcast.csv`` (None without one), and the index's line in words."""
-    tracking = analyse(review)
+    ``nowcast.csv`` (and ``targeted``, the targeted channels' landing; None without one), and
+    the index's line in words."""
+    rows = csv_out.read_csv(nowcast_csv, dtype={"channel": str})
+    tracking = Tracking(review, standing(review), rows)
     channels = tracking.progress.channels
     targeted = channels.loc[channels["has_target"]]
     cents = {
@@ -282,17 +353,14 @@ def summary(review: Review, nowcast_csv: Path) -> dict:
         "untargeted_revenue": int(channels["untargeted"].sum()),
     }
     figures = {k: v / 100 for k, v in cents.items()}
-    rows = csv_out.read_csv(nowcast_csv, dtype={"channel": str}) if nowcast_csv.is_file() else None
-    total = None if rows is None else rows.loc[rows["channel"] == TOTAL]
+    total = rows.loc[rows["channel"] == TOTAL]
     landing = None
-    if total is not None and len(total):
+    if len(total):
         row = total.iloc[0]
         landing = {k: _number(row[k]) for k in ("forecast_total", "lo_80", "hi_80", "probability")}
-    line = headline(tracking)
-    if landing is not None and landing["forecast_total"] is not None:
-        line += " " + _("Expected landing {landing}.").format(
-            landing=present.money(landing["forecast_total"], review.currency, short=True)
-        )
+        aimed = rows.loc[(rows["channel"] != TOTAL) & rows["target"].notna(), "forecast_total"]
+        landing["targeted"] = round(float(aimed.sum()), 2) if len(aimed) else None
+    line = " ".join(t for t in (headline(tracking), landing_line(tracking)) if t)
     return {
         "quarter": review.label,
         "as_of": tracking.progress.as_of.isoformat(),

@@ -58,16 +58,18 @@ def landing_chart(nowcast: pd.DataFrame, currency: str, title: str) -> Figure:
 
 
 def movement_chart(history: pd.DataFrame, currency: str, title: str) -> Figure:
-    """The expected landing of each weekly run with its 80 % range, against the target."""
+    """The expected landing of each weekly run (all channels, with the 80 % range; the targeted
+    channels) against the target (:func:`analysis.reports.landing.moved`)."""
     fig, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
     x = pd.to_datetime(history["as_of"])
     ax.fill_between(x, history["lo_80"], history["hi_80"], alpha=0.25, label=_("80 % range"))
-    ax.plot(x, history["forecast_total"], marker="o", label=_("Expected landing"))
+    ax.plot(x, history["forecast_total"], marker="o", label=_("Expected landing, all channels"))
+    if history["targeted"].notna().any():
+        ax.plot(x, history["targeted"], marker="s",
+                label=_("Expected landing, targeted channels"))  # fmt: skip
+        ax.plot(x, history["target"], color="black", linewidth=1, linestyle="--",
+                label=_("Their target"))  # fmt: skip
     ax.plot(x, history["actual_to_date"], marker=".", linestyle=":", label=_("Sold to date"))
-    target = history["target"].dropna()
-    if len(target):
-        ax.axhline(float(target.iloc[-1]), color="black", linewidth=1, linestyle="--",
-                   label=_("Target"))  # fmt: skip
     ax.tick_params(axis="x", labelrotation=30, labelsize=8)
     _finish(ax, title, currency)
     return fig
