@@ -133,3 +133,20 @@ def test_a_quarter_without_sales_yet(tmp_path, lines):
     assert nowcast.loc["Total", "forecast_total"] == pytest.approx(
         nowcast.drop(index="Total")["forecast_total"].sum(), abs=0.005
     )
+
+
+def test_the_engine_path_cuts_at_the_same_day(tmp_path, as_of_sample):
+    folder = tmp_path / "parquet"
+    shutil.copytree(SAMPLE, folder)
+    pd.read_csv(folder / "sales_lines.csv", dtype=str).to_parquet(folder / "sales_lines.parquet")
+    config = folder / "config.yaml"
+    text = config.read_text(encoding="utf-8").replace("sales_lines.csv", "sales_lines.parquet")
+    config.write_text(text, encoding="utf-8")
+    engine = load(config, in_engine=True, as_of=AS_OF)
+    assert engine.reports[0].later == as_of_sample.reports[0].later
+    assert engine.reports[0].rows_used == as_of_sample.reports[0].rows_used
+    assert engine.sales["date"].max() <= pd.Timestamp(AS_OF)
+    by_channel = [
+        d.sales.groupby("channel")["revenue"].sum().round(2) for d in (engine, as_of_sample)
+    ]
+    pd.testing.assert_series_equal(*by_channel)

@@ -103,6 +103,8 @@ def test_current_is_resolved_before_anything_is_loaded():
     stated = replace(config, data_through=date(2025, 11, 15))
     assert runner._plan("current", None, stated) == ("2025Q4", date(2025, 11, 15), True)
     assert runner._plan("current", date(2025, 8, 1), config) == ("2025Q3", date(2025, 8, 1), True)
+    closed = replace(config, data_through=date(2025, 12, 31))  # its last day: the review
+    assert runner._plan("current", None, closed) == ("2025Q4", date(2025, 12, 31), False)
     assert runner._plan("2025Q4", date(2026, 1, 10), config) == ("2025Q4", date(2026, 1, 10), False)
     assert runner._plan("2025Q4", None, stated) == ("2025Q4", None, False)  # the review, unchanged
 

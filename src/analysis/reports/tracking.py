@@ -185,18 +185,21 @@ def people_rows(tracking: Tracking) -> pd.DataFrame | None:
 
 
 def _paced(rows: pd.DataFrame, progress: ToDate) -> pd.DataFrame:
-    """Money in currency units with the weekly pace so far and the pace the target needs."""
+    """Money in currency units with the weekly pace so far and the pace the target needs.
+
+    A row without a target shows what it sold as its sales to date; the column of sales without
+    a target stays only when a targeted row has some (sales outside its quotas)."""
     out = rows.copy()
     for col in ("target", "phased", "actual", "gap", "untargeted"):
         out[col] = from_cents(out[col].astype("float64"))
-    sold = out["actual"] + out["untargeted"]
-    out["so_far"] = sold / progress.elapsed * 7 if progress.elapsed else np.nan
+    aimed = out["has_target"].astype(bool)
+    counted = out["actual"].where(aimed, out["untargeted"])  # what each row's pace is of
+    out["so_far"] = counted / progress.elapsed * 7 if progress.elapsed else np.nan
     rest = (out["target"] - out["actual"]).clip(lower=0)
-    out["needed"] = rest / progress.left * 7 if progress.left else np.nan
-    out.loc[~out["has_target"].astype(bool), "needed"] = np.nan
-    out["actual"] = sold
-    if not (rows["untargeted"] * rows["has_target"]).any():
-        out = out.drop(columns="untargeted")  # only channels without a target sold outside
+    out["needed"] = (rest / progress.left * 7).where(aimed) if progress.left else np.nan
+    if not (out["untargeted"] * aimed).any():
+        out["actual"] = counted
+        out = out.drop(columns="untargeted")
     return out.drop(columns="has_target")
 
 
@@ -205,8 +208,8 @@ def week_rows(tracking: Tracking) -> pd.DataFrame:
     weeks = tracking.progress.weeks
     out = pd.DataFrame(
         {
-            "week_start": weeks["week_start"].dt.strftime("%Y-%m-%d"),
-            "week_end": weeks["week_end"].dt.strftime("%m-%d"),
+            "week_start": weeks["week_start"].dt.date,
+            "week_end": weeks["week_end"].dt.date,
             "week_target": from_cents(weeks["target"].astype("float64")),
             "week_actual": from_cents(weeks["actual"].astype("float64")),
         }

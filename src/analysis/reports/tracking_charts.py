@@ -22,19 +22,25 @@ def _money(ax: Axes, currency: str, axis: str = "y") -> None:
 def _finish(ax: Axes, title: str, currency: str, axis: str = "y") -> None:
     ax.set_title(title, loc="left")
     _money(ax, currency, axis)
-    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def progress_chart(weeks: pd.DataFrame, currency: str, title: str) -> Figure:
-    """Cumulative sales of the targeted channels week by week against the cumulative phased
-    target (:func:`analysis.reports.tracking.week_rows`)."""
+def progress_chart(
+    weeks: pd.DataFrame, start: pd.Timestamp, as_of: pd.Timestamp, currency: str, title: str
+) -> Figure:
+    """Cumulative sales of the targeted channels at the end of each week (the week under way at
+    the as-of date) against the cumulative phased target, from 0 on the quarter's first day
+    (:func:`analysis.reports.tracking.week_rows`)."""
     fig, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
-    x = pd.to_datetime(weeks["week_start"])
-    ax.step(x, weeks["sum_target"], where="post", color="black", linestyle="--",
-            label=_("Target, cumulative"))  # fmt: skip
-    sold = weeks["sum_actual"].where(weeks["week_actual"].notna())
-    ax.step(x, sold, where="post", linewidth=2, label=_("Sold, cumulative"))
+    ends = pd.to_datetime(weeks["week_end"])
+    origin = pd.Series([pd.Timestamp(start) - pd.Timedelta(days=1)])
+    ax.plot(pd.concat([origin, ends]), [0.0, *weeks["sum_target"]], color="black",
+            linestyle="--", marker=".", label=_("Target, cumulative"))  # fmt: skip
+    sold = weeks["week_actual"].notna().to_numpy()
+    when = ends.where(ends <= as_of, as_of)[sold]
+    ax.plot(pd.concat([origin, when]), [0.0, *weeks.loc[sold, "sum_actual"]], linewidth=2,
+            marker="o", label=_("Sold, cumulative"))  # fmt: skip
     ax.tick_params(axis="x", labelrotation=30, labelsize=8)
     _finish(ax, title, currency)
     return fig
@@ -49,8 +55,9 @@ def landing_chart(nowcast: pd.DataFrame, currency: str, title: str) -> Figure:
     ax.barh(y, rows["actual_to_date"], color="#4c72b0", label=_("Sold to date"))
     ax.barh(y, rows["forecast_rest"], left=rows["actual_to_date"], color="#a6bddb",
             hatch="///", edgecolor="white", label=_("Expected in the rest"))  # fmt: skip
-    for lo, hi, width in (("lo_95", "hi_95", 1), ("lo_80", "hi_80", 3)):
-        ax.hlines(y, rows[lo], rows[hi], color="black", linewidth=width)
+    for lo, hi, width, label in (("lo_95", "hi_95", 1, _("95 % range")),
+                                 ("lo_80", "hi_80", 3, _("80 % range"))):  # fmt: skip
+        ax.hlines(y, rows[lo], rows[hi], color="black", linewidth=width, label=label)
     ax.scatter(rows["target"], y, marker="|", s=400, color="#c44e52", zorder=3, label=_("Target"))
     ax.set_yticks(y, [str(c) for c in rows["channel"]])
     _finish(ax, title, currency, axis="x")

@@ -125,7 +125,7 @@ def run(
         sources = manifest.inputs(dataset)
         review = Review.of(dataset, quarter)
         runlog.name_for(review.label)
-        kept = under_way and (out / review.label / pages.SUMMARY).is_file()
+        kept = under_way and _closed_review(out / review.label)
         try:
             folder = _publish(
                 out, review, sources, "sample" if config is None else config_path, chosen,
@@ -170,7 +170,8 @@ def _plan(quarter: str, as_of: date | None, config: RunConfig) -> tuple[str, dat
     calendar = config.calendar
     if quarter.strip().lower() == CURRENT:
         as_of = as_of or as_of_for(config)
-        return calendar.label(calendar.period(as_of)), as_of, True
+        period = calendar.period(as_of)
+        return calendar.label(period), as_of, in_quarter(period, calendar, as_of)
     if as_of is None or quarter.strip().lower() == "latest":
         return quarter, as_of, False
     try:
@@ -260,6 +261,14 @@ def _publish(
                 shutil.rmtree(leftover, ignore_errors=True)
         pages.write_root_index(out)
     return folder
+
+
+def _closed_review(folder: Path) -> bool:
+    """Whether ``folder`` holds the review of a closed quarter (not one seen in part)."""
+    try:
+        return not json.loads((folder / pages.SUMMARY).read_text(encoding="utf-8"))["partial"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def _file_nowcast(out: Path, review: Review, nowcast: Path, started: datetime) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.cents import allocate
+from analysis.core.i18n import _
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.series import Coverage
 from analysis.targets.covered import covered
@@ -106,9 +107,14 @@ def _weeks(
     items = np.repeat(np.arange(len(weeks)), 2)
     shares = np.column_stack([gone, weeks["days"].to_numpy() - gone]).ravel()
     weeks["phased"] = allocate(weeks["target"].to_numpy(), shares, items)[::2]
-    rule = (
-        split.rule + " The target to date is the weeks ended by the as-of date in full and the "
-        "week under way by its days elapsed."
+    rule = " ".join(
+        (
+            split.rule,
+            _(
+                "The target to date is the weeks ended by the as-of date in full and the week "
+                "under way by its days elapsed."
+            ),
+        )
     )
     return weeks, split.notes, rule
 
