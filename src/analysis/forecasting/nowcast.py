@@ -6,29 +6,31 @@ day without a line up to then counts as a day without sales.
 
 - ``actual_to_date``: the lines' exact sum (:mod:`analysis.core.cents`): the total rounded to
   cents once, the channels split from it so that they add up to it.
-- ``forecast_rest``: the level of the quarter, blended from the pace so far (actual to date over
-  the share of a quarter's sales expected by this day, :mod:`.nowcast_profile`) and the quarterly
-  forecast made before the quarter (the project's :class:`~.forecaster.Forecaster` on the
-  channels' complete quarters), times the share still to come; the weight of the pace at each day
-  of the quarter is learned by replaying past quarters (:mod:`.nowcast_learn`). Never below 0.
-  The total's rest is the channels' added up (bottom-up: coherent to the cent).
-- ``lo_80`` .. ``hi_95``: the rest's error is log-normal, its spread at this day of the quarter
-  from the replays (per channel; the total from its own replays, so channels' errors that go
-  together widen it), widened by ``sqrt(1 + 1/n)`` for the ``n`` quarters it rests on. Future
-  sales are never negative, so every lower bound is at least the actual to date. NaN with fewer
-  than :data:`MIN_REPLAYS` past quarters to learn from.
+- ``forecast_rest``: the landing less the actual to date, never below 0. The landing is the
+  quarterly forecast made before the quarter (the project's :class:`~.forecaster.Forecaster` on
+  the channels' complete quarters) moved by a share (the gain) of the surprise so far: the actual
+  to date against the forecast's share expected by this day (the within-quarter profile,
+  :mod:`.nowcast_profile`). The gain at each day of the quarter is learned by replaying past
+  quarters (:mod:`.nowcast_learn`); a channel without a quarterly forecast lands where its pace
+  points. The total's rest is the channels' added up (bottom-up: coherent to the cent).
+- ``lo_80`` .. ``hi_95``: the rest's error is multiplicative: its spread at this day of the
+  quarter from the replays (per channel; the total from its own replays, so channels' errors
+  that go together widen it), its shape the replays' errors divided by their spreads (their
+  quantiles, not a normal's: sales err with heavy tails). Future sales are never negative, so
+  every lower bound is at least the actual to date. NaN with fewer than :data:`MIN_REPLAYS` past
+  quarters to learn from.
 - ``probability``: of reaching the target, from the same distribution (1 once the actual to date
-  has reached it). The ``Total`` target is the channels' targets added up only when every
-  channel that sells in the quarter has one (or when ``targets`` names ``Total``): a total of
-  the targeted channels alone, set against sales that include untargeted ones, would overstate
-  the chance; otherwise NaN.
+  has reached it, 0 when nothing more is expected and it has not).
+
+The ``Total`` target is the channels' targets added up only when every channel that sells in the
+quarter has one (or when ``targets`` names ``Total``): a total of the targeted channels alone,
+set against sales that include untargeted ones, would overstate the chance; otherwise NaN.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
-from statistics import NormalDist
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -45,12 +47,14 @@ __all__ = ["COLUMNS", "TOTAL", "Nowcaster", "daily", "run_rate"]
 
 #: Past quarters replayed before intervals and probabilities are given.
 MIN_REPLAYS = 4
+#: Complete quarters before a replayed one: a quarterly forecast from less errs more than today's
+#: (made from the whole history) will, and would widen every interval.
+REPLAY_HISTORY = 4
 #: The most recent complete quarters replayed (each needs a quarterly forecast: run time).
 MAX_REPLAYS = 20
 #: Quarterly forecasts already made, by their history (the same history, the same forecast).
 _MEMO: dict[tuple, dict[str, float]] = {}
 _MEMO_SIZE = 512
-_NORMAL = NormalDist()
 
 
 def columns(levels: Sequence[int] = (80, 95)) -> list[str]:
@@ -100,7 +104,8 @@ class Nowcaster:
         self._frame = frame
         self._panel = Panel.of(frame, calendar, calendar.period(self.as_of))
         self._complete = self._complete_quarters()
-        replayed = [q for q in self._complete if self._before(q)][-self.max_replays :]
+        replayed = [q for q in self._complete if len(self._before(q)) >= REPLAY_HISTORY]
+        replayed = replayed[-self.max_replays :]
         self.learned = learning.learn([self._replay(q) for q in replayed])
         self._fitted = True
         return self
@@ -161,24 +166,29 @@ class Nowcaster:
         actual = actual_cents / 100
         forecast = _aligned(self._quarterly(quarter).to_dict(), channels, np.nan)
         replays = self.learned.quarters
-        weight = self.learned.weight[day] if replays >= MIN_REPLAYS else share
-        rest = learning.rest_estimate(actual, share, forecast, weight) if day < days else 0 * actual
-        rest_cents = round_cents(rest * 100)
+        gain = np.array([self.learned.channel_gain(c)[day] for c in channels])
+        gain = gain if replays >= MIN_REPLAYS else np.ones(len(channels))
+        rest = learning.rest_estimate(actual, share, forecast, gain) if day < days else 0 * actual
         sigma = np.array([self.learned.channel_sigma(c)[day] for c in channels])
+        if replays < MIN_REPLAYS:
+            sigma = np.full(len(channels), np.nan)
+        rest_cents = round_cents(learning.centred(rest, sigma, self.learned.centre) * 100)
         rows = pd.DataFrame({"channel": channels, "actual": actual, "rest": rest_cents / 100})
         total = pd.DataFrame(
             {"channel": [TOTAL], "actual": [total_cents / 100], "rest": [rest_cents.sum() / 100]}
         )
-        sigmas = np.append(sigma, self.learned.total_sigma[day])
-        if replays < MIN_REPLAYS:
-            sigmas = np.full(len(sigmas), np.nan)
+        total_sigma = self.learned.total_sigma[day] if replays >= MIN_REPLAYS else np.nan
         out = pd.concat([rows, total], ignore_index=True)
         out["target"] = [*(targets.get(c, np.nan) for c in channels), _total_target(out, targets)]
-        return self._distribution(out, sigmas * np.sqrt(1 + 1 / max(replays, 1)))
+        out["sigma"] = np.append(sigma, total_sigma)
+        return self._distribution(out)
 
-    def _distribution(self, out: pd.DataFrame, scale: np.ndarray) -> pd.DataFrame:
-        """Bounds and probabilities of the log-normal rest around ``rest``, in cents."""
+    def _distribution(self, out: pd.DataFrame) -> pd.DataFrame:
+        """Bounds and probabilities around the estimated ``rest`` with spread ``sigma``, in
+        cents: the replays' standardised errors scaled by it."""
         actual, rest = out["actual"].to_numpy(), out["rest"].to_numpy()
+        sigma = out["sigma"].to_numpy()
+        is_total = (out["channel"] == TOTAL).to_numpy()
         result = pd.DataFrame(
             {
                 "channel": out["channel"],
@@ -189,14 +199,18 @@ class Nowcaster:
             }
         )
         certain = rest <= 0  # nothing more expected: the bounds are the actual to date
+        learned = self.learned
         for level in self.levels:
-            z = _NORMAL.inv_cdf(0.5 + level / 200)
-            for side, sign in (("lo", -1), ("hi", 1)):
-                bound = actual + rest * np.exp(sign * z * scale)
-                bound = np.where(certain, actual, bound)
+            for side, p in (("lo", 0.5 - level / 200), ("hi", 0.5 + level / 200)):
+                z = np.where(is_total, learned.quantile(p, total=True), learned.quantile(p))
+                bound = np.where(certain, actual, actual + rest * np.exp(z * sigma))
                 result[f"{side}_{level}"] = round_cents(np.nan_to_num(bound) * 100) / 100
                 result.loc[np.isnan(bound), f"{side}_{level}"] = np.nan
-        result["probability"] = _probability(actual, rest, scale, result["target"].to_numpy())
+        target = result["target"].to_numpy()
+        chances = []
+        for a, r, s, t, whole in zip(actual, rest, sigma, target, is_total, strict=True):
+            chances.append(_probability(a, r, s, t, lambda x, w=whole: learned.survival(x, w)))
+        result["probability"] = np.array(chances, dtype="float64")
         return result
 
     def _forecast(
@@ -320,19 +334,16 @@ def _total_target(rows: pd.DataFrame, targets: Mapping[str, float]) -> float:
 
 
 def _probability(
-    actual: np.ndarray, rest: np.ndarray, scale: np.ndarray, target: np.ndarray
-) -> np.ndarray:
-    """P(actual + rest of the quarter >= target) under the log-normal rest."""
-    out = np.full(len(actual), np.nan)
-    for i, (a, r, s, t) in enumerate(zip(actual, rest, scale, target, strict=True)):
-        if np.isnan(t):
-            continue
-        if a >= t:
-            out[i] = 1.0
-        elif r <= 0:
-            out[i] = 0.0
-        elif np.isfinite(s) and s > 0:
-            out[i] = 1 - _NORMAL.cdf(np.log((t - a) / r) / s)
-        elif np.isfinite(s):
-            out[i] = float(a + r >= t)
-    return out
+    actual: float, rest: float, sigma: float, target: float, survival: Callable[[float], float]
+) -> float:
+    """P(actual + rest of the quarter >= target) when the rest is ``rest * exp(sigma * e)`` and
+    ``survival(x)`` is P(e > x)."""
+    if np.isnan(target):
+        return float("nan")
+    if actual >= target:
+        return 1.0
+    if rest <= 0:
+        return 0.0
+    if not (np.isfinite(sigma) and sigma > 0):
+        return float("nan")
+    return survival(float(np.log((target - actual) / rest) / sigma))

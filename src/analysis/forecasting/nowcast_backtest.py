@@ -25,7 +25,7 @@ DAYS: tuple[int, ...] = (15, 30, 45, 60, 75)
 #: Methods as the backtest names them.
 METHODS: tuple[str, ...] = ("nowcast", "run_rate", "quarterly")
 #: Complete quarters before a replayed one: a year for the quarterly forecast, then a year of
-#: quarters for the nowcast to learn its weights and intervals from.
+#: quarters for the nowcast to learn its gains and intervals from.
 MIN_HISTORY = 8
 _TARGET_DIMENSIONS = ("region", "product_line", "product", "customer", "salesperson")
 
