@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from analysis.core.errors import ParameterError
 from analysis.core.parameters import Parameter, check_all
 from analysis.run import params
-from analysis.run.runner import REPORTS
+from analysis.run.runner import IN_QUARTER, REPORTS
 
 HORIZON = Parameter("horizon", int, "quarters ahead", low=1, high=12)
 LEVELS = Parameter(
@@ -112,7 +112,7 @@ def test_values_reach_only_the_notebooks_that_declare_them():
         check_all(CONTRACTS["a"], {"method": "bottom_up"})
 
 
-@pytest.mark.parametrize("report", REPORTS, ids=lambda r: r.name)
+@pytest.mark.parametrize("report", [*REPORTS, *IN_QUARTER], ids=lambda r: r.name)
 def test_each_notebook_declares_its_contract_and_its_defaults_are_allowed(report):
     params.check_notebook(report.notebook, report.parameters)
     import papermill as pm

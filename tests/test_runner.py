@@ -311,9 +311,9 @@ def test_a_run_loads_the_data_once(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "data" / "sample", data)
     loads, write = [], runner_module.snapshot.write
 
-    def counted(config):
+    def counted(config, **options):
         loads.append(config)
-        return load(config)
+        return load(config, **options)
 
     def write_then_remove(dataset, folder):
         (data / "sales_lines.csv").unlink()

@@ -93,6 +93,7 @@ def _fail(exc: Exception, code: int) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from analysis.reports.review import parse_as_of
     from analysis.run.runner import run
 
     extra = {}
@@ -101,8 +102,19 @@ def _run(args: argparse.Namespace) -> int:
         if not sep or not name.strip():
             raise ParameterError(f"-p takes NAME=VALUE, got {item!r}")
         extra[name.strip()] = value
-    result = run(args.quarter, args.config, args.out, timeout=args.timeout, extra=extra)
-    print(f"Report for {result.quarter}: {result.index}")
+    as_of = parse_as_of(args.as_of) if args.as_of is not None else None
+    result = run(
+        args.quarter, args.config, args.out, as_of=as_of, timeout=args.timeout, extra=extra
+    )
+    if result.kept_review:
+        print(
+            f"Nowcast of {result.quarter} as of {result.as_of} filed; its published review "
+            f"is kept: {result.index}"
+        )
+    elif result.as_of is not None:
+        print(f"Tracking report for {result.quarter} as of {result.as_of}: {result.index}")
+    else:
+        print(f"Report for {result.quarter}: {result.index}")
     return 0
 
 
@@ -189,7 +201,16 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--quarter",
         default="latest",
-        help="quarter to review, e.g. 2025Q4 (default: the latest complete quarter)",
+        help="quarter to review, e.g. 2025Q4, or current: the one holding the as-of date "
+        "(default: the latest complete quarter)",
+    )
+    run.add_argument(
+        "--as-of",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="run as on that day: later sales lines are left out; before the quarter's end the "
+        "run publishes the tracking report (default: the data as they are; with --quarter "
+        "current, data_through or today)",
     )
     run.add_argument(
         "--config",

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.core.errors import ConfigError, DataError
+from analysis.core.errors import ConfigError, DataError, ParameterError
 from analysis.data import pushdown
 from analysis.data.columns import target_dimensions
 from analysis.data.config import RunConfig, load_config, sample_config_path
 from analysis.data.parse import DateRule
 from analysis.data.sources import read_table
-from analysis.data.strays import stray_reasons
+from analysis.data.strays import after, stray_reasons
 from analysis.data.validate import Loaded, LoadReport, clean_sales, set_aside
 from analysis.data.validate_targets import clean_targets
 
@@ -38,13 +38,21 @@ class Dataset:
     targets: pd.DataFrame | None
     reports: list[LoadReport]
     rejected: dict[str, pd.DataFrame]
+    #: The day a run part-way through a quarter stands on: lines after it are left out.
+    as_of: date | None = None
+
+    @property
+    def stated_through(self) -> date | None:
+        """The last day the sales are stated complete: ``data_through``, or the as-of date (the
+        earlier of both); None when neither is set (then the last sale decides)."""
+        stated = [d for d in (self.config.data_through, self.as_of) if d is not None]
+        return min(stated) if stated else None
 
     @property
     def data_through(self) -> date:
-        """The last day the sales are complete: the configured one, else the last sale."""
-        if self.config.data_through is not None:
-            return self.config.data_through
-        return self.sales["date"].max().date()
+        """The last day the sales are complete: the stated one, else the last sale."""
+        stated = self.stated_through
+        return stated if stated is not None else self.sales["date"].max().date()
 
 
 def load(
@@ -52,13 +60,15 @@ def load(
     *,
     in_engine: bool | None = None,
     today: date | None = None,
+    as_of: date | None = None,
 ) -> Dataset:
     """Read, check and type the sales (and targets) of a run; ``None`` loads the bundled sample.
 
     ``in_engine`` sums the sales lines per day in their engine (Parquet or SQL sources only);
     ``None`` does so from ``LINES_IN_MEMORY`` lines on. Lines dated after ``data_through``,
     after ``today`` (the run's date) or far from the others are set aside
-    (:mod:`analysis.data.strays`).
+    (:mod:`analysis.data.strays`). With ``as_of`` the lines dated after it are left out and
+    counted (``LoadReport.later``), as if the data were read on that day.
     """
     today = today or date.today()
     if config is None:
@@ -120,17 +130,41 @@ def load(
                 targets_raw, columns, config.calendar, sales.data, reading, config.max_amount
             )
         )
+    if as_of is not None:
+        loaded[0] = _cut(loaded[0], as_of)
     rejected: dict[str, pd.DataFrame] = {}
     for part, role in zip(loaded, ("sales", "targets"), strict=False):
         key = part.report.source
         rejected[f"{key} ({role})" if key in rejected else key] = part.rejected
     return Dataset(
         config=config,
-        sales=sales.data,
+        sales=loaded[0].data,
         targets=loaded[1].data if len(loaded) > 1 else None,
         reports=[part.report for part in loaded],
         rejected=rejected,
+        as_of=as_of,
     )
+
+
+def _cut(sales: Loaded, as_of: date) -> Loaded:
+    """The sales as known on ``as_of``: later lines left out and counted, with a note."""
+    data = sales.data
+    later = after(data["date"], as_of)
+    if not data.empty and later.all():
+        raise ParameterError(
+            f"--as-of {as_of.isoformat()} is before the first sale "
+            f"({data['date'].min():%Y-%m-%d}); expected a day the sales data cover"
+        )
+    lines = data["lines"].to_numpy()[later] if "lines" in data else later
+    count = int(lines.sum())
+    note = f"{count:,} lines dated after the as-of date {as_of.isoformat()} left out"
+    report = replace(
+        sales.report,
+        rows_used=sales.report.rows_used - count,
+        later=sales.report.later + count,
+        notes=[*sales.report.notes, note],
+    )
+    return Loaded(data.loc[~later].reset_index(drop=True), sales.rejected, report)
 
 
 def _check_usable(sales: Loaded, config: RunConfig) -> None:

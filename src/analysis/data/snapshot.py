@@ -9,6 +9,7 @@ stored (it may hold credentials): the reader takes the parsed configuration of t
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +38,7 @@ def write(dataset: Dataset, folder: Path) -> Path:
         "targets": dataset.targets is not None,
         "reports": [r.to_dict() for r in dataset.reports],
         "rejected": rejected,
+        "as_of": dataset.as_of.isoformat() if dataset.as_of else None,
     }
     (folder / _INDEX).write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
     return folder
@@ -54,6 +56,7 @@ def read(folder: Path, config: RunConfig) -> Dataset:
         targets=pd.read_parquet(folder / "targets.parquet") if index["targets"] else None,
         reports=[LoadReport(**r) for r in index["reports"]],
         rejected={r["key"]: pd.read_parquet(folder / r["file"]) for r in index["rejected"]},
+        as_of=date.fromisoformat(index["as_of"]) if index.get("as_of") else None,
     )
 
 

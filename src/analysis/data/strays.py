@@ -11,6 +11,10 @@ in, it decides what the data cover: one line typed as 2031 makes ``latest`` 2031
    run is set aside when it holds at most ``STRAY_LINES`` (5) lines or ``STRAY_SHARE`` (0.5 %) of
    the lines, whichever is more, and at most a tenth of the main run's lines.
 
+A run part-way through a quarter (``--as-of``) ignores the lines dated after its as-of date with
+the same comparison (:func:`after`), but they are not set aside: they are sales the run does not
+know of yet, counted as such, so that replaying a past date gives the numbers of that day.
+
 More than a year and a month between two days with sales is no seasonal pause, so a business
 that sells only in summer keeps every line; a restart after a long stop is many lines, so it is
 kept; a company with one year of data has one run. Only a handful of lines at a distance goes.
@@ -42,6 +46,12 @@ def is_stray(reason: str) -> bool:
     return reason.startswith(_PREFIXES)
 
 
+def after(dates: pd.Series, day: date) -> np.ndarray:
+    """Whether each date lies after ``day`` (dates with a time of day count by their day)."""
+    days = pd.to_datetime(dates).dt.normalize().to_numpy(dtype="datetime64[D]")
+    return days > np.datetime64(day, "D")
+
+
 def stray_reasons(
     dates: pd.Series,
     lines: np.ndarray | pd.Series | None = None,
@@ -57,7 +67,7 @@ def stray_reasons(
     reasons = np.full(len(days), "", dtype=object)
     for limit, why in ((data_through, "after data_through"), (today, "after today")):
         if limit is not None:
-            later = (reasons == "") & (days > np.datetime64(limit, "D"))
+            later = (reasons == "") & after(dates, limit)
             reasons[later] = f"date: {why} {limit.isoformat()}"
     rest = reasons == ""
     far = _far_days(days[rest], weight[rest])

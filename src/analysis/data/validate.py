@@ -44,7 +44,8 @@ LABEL_COLUMNS: tuple[str, ...] = (*schema.SALES_DIMENSIONS, "salesperson")
 
 @dataclass
 class LoadReport:
-    """What happened to the rows of one source; ``rows_read == rows_used + rejected`` always."""
+    """What happened to the rows of one source: ``rows_read == rows_used + rejected + later``
+    always (``later``: sales lines dated after the run's as-of date, left out but not set aside)."""
 
     source: str
     rows_read: int
@@ -55,9 +56,12 @@ class LoadReport:
     filled: dict[str, int] = field(default_factory=dict)
     #: What a reader must know about rows that were kept (duplicates, merged look-alike labels).
     warnings: list[str] = field(default_factory=list)
+    #: Sales lines dated after the as-of date of a run part-way through a quarter: fine lines that
+    #: the run leaves out, as if it were run on that day (:func:`analysis.data.strays.after`).
+    later: int = 0
 
     def __post_init__(self) -> None:
-        if self.rows_read != self.rows_used + sum(self.rejected.values()):
+        if self.rows_read != self.rows_used + sum(self.rejected.values()) + self.later:
             raise ValueError(f"row accounting does not add up for {self.source}: {self}")
 
     @property
@@ -89,6 +93,7 @@ class LoadReport:
             "notes": list(self.notes),
             "filled": dict(self.filled),
             "warnings": list(self.warnings),
+            "later": self.later,
         }
 
 

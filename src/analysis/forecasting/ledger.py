@@ -30,7 +30,7 @@ COLUMNS = ("origin", "unique_id", "level", "quarter", "horizon", "mean", "lo_80"
 
 
 @contextmanager
-def _locked(path: Path) -> Iterator[None]:
+def locked(path: Path) -> Iterator[None]:
     """One writer at a time: runs of different quarters share the ledger."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(f".{path.name}.lock"), "w") as handle:
@@ -72,7 +72,7 @@ def merge(path: Path, filed: Path) -> pd.DataFrame:
 
 
 def _replace(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
-    with _locked(path):
+    with locked(path):
         kept = read(path)
         kept = kept.loc[~kept["origin"].isin(rows["origin"].unique())]
         ledger = pd.concat([kept, rows], ignore_index=True) if len(kept) else rows

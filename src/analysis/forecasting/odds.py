@@ -167,7 +167,7 @@ def channel_odds(
     if targets is None or targets.empty:
         return pd.DataFrame(columns=columns)
     calendar = dataset.config.calendar
-    coverage = Coverage.of(dataset.sales, calendar, dataset.config.data_through)
+    coverage = Coverage.of(dataset.sales, calendar, dataset.stated_through)
     last = latest_complete_quarter(coverage, calendar)
     finer = [
         c

@@ -50,6 +50,9 @@ PARAMETERS = (
         "record_to", str, "ledger file this run's forecasts are filed in, empty for none",
         run_owned=True,
     ),
+    Parameter(
+        "nowcasts", str, "ledger of the weekly landing estimates, empty if none", run_owned=True
+    ),
 )  # fmt: skip
 _CONTRACT = {p.name: p for p in PARAMETERS}
 

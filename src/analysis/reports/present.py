@@ -124,7 +124,7 @@ def data_notes(dataset: Dataset) -> str:
                 "source": report.source,
                 "rows read": f"{report.rows_read:,}",
                 "rows used": f"{report.rows_used:,}",
-                "rows set aside": f"{report.rows_read - report.rows_used:,}",
+                "rows set aside": f"{report.rows_rejected:,}",
                 "reasons": reasons or "–",
                 "notes": "; ".join(report.notes) or "–",
             }

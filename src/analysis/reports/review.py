@@ -8,6 +8,7 @@ snapshot of those data, so every page of a run describes the same rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -16,14 +17,14 @@ from analysis.core.errors import DataError, ParameterError
 from analysis.core.parameters import Parameter
 from analysis.core.quarters import FiscalCalendar
 from analysis.data import snapshot as snapshots
-from analysis.data.config import load_config, sample_config_path
+from analysis.data.config import RunConfig, load_config, sample_config_path
 from analysis.data.load import Dataset, load
 from analysis.data.series import Coverage, latest_complete_quarter
 
 #: Parameters of every report notebook, all set by the runner in a scheduled run.
 COMMON = (
     Parameter(
-        "quarter", str, "quarter to review, e.g. 2025Q4, or latest", run_owned=True
+        "quarter", str, "quarter to review, e.g. 2025Q4, latest, or current", run_owned=True
     ),
     Parameter(
         "config", str, "run configuration (YAML file), or sample for the bundled sample data",
@@ -50,10 +51,22 @@ class Review:
         """The review of ``quarter`` (a label or ``latest``) in ``dataset``."""
         calendar = dataset.config.calendar
         try:
-            coverage = Coverage.of(dataset.sales, calendar, dataset.config.data_through)
+            coverage = Coverage.of(dataset.sales, calendar, dataset.stated_through)
         except ValueError as exc:  # no sales lines at all
             raise DataError(str(exc)) from None
+        if quarter.strip().lower() == CURRENT:
+            quarter = calendar.label(calendar.period(dataset.as_of or as_of_for(dataset.config)))
         return cls(dataset, calendar, coverage, resolve_quarter(quarter, calendar, coverage))
+
+    @property
+    def as_of(self) -> date | None:
+        """The day a run part-way through a quarter stands on (None: the data as they are)."""
+        return self.dataset.as_of
+
+    @property
+    def in_quarter(self) -> bool:
+        """Whether the review stands on a day before the quarter's end: a quarter under way."""
+        return in_quarter(self.quarter, self.calendar, self.as_of)
 
     @property
     def label(self) -> str:
@@ -102,17 +115,50 @@ def lines_in(sales: pd.DataFrame, calendar: FiscalCalendar, period: pd.Period) -
     return int((inside * weight).sum())
 
 
-def prepare(quarter: str = "latest", config: str = "sample", snapshot: str = "") -> Review:
+#: ``--quarter current``: the quarter that holds the as-of date.
+CURRENT = "current"
+
+
+def as_of_for(config: RunConfig, today: date | None = None) -> date:
+    """The day ``current`` stands on without an as-of date: ``data_through`` when the
+    configuration states it, else today."""
+    return config.data_through or today or date.today()
+
+
+def in_quarter(quarter: pd.Period, calendar: FiscalCalendar, as_of: date | None) -> bool:
+    """Whether ``as_of`` falls before ``quarter``'s last day: the quarter is under way then."""
+    return as_of is not None and pd.Timestamp(as_of) < calendar.end(quarter)
+
+
+def parse_as_of(text: str) -> date | None:
+    """An as-of date as given (``2025-11-15``; empty: none); a :class:`ParameterError` otherwise."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ParameterError(
+            f"--as-of: {text.strip()[:40]!r} is not a date; expected YYYY-MM-DD, e.g. 2025-11-15"
+        ) from None
+
+
+def prepare(
+    quarter: str = "latest", config: str = "sample", snapshot: str = "", as_of: str = ""
+) -> Review:
     """Check the notebook's common parameters, load the data and fix the quarter to review.
 
-    ``quarter`` is a label such as ``2025Q4`` or ``latest`` (the latest complete quarter);
-    ``config`` a YAML run configuration, or ``sample`` for the bundled sample data; ``snapshot``
-    the folder of data the runner already loaded (empty in JupyterLab: load from ``config``).
+    ``quarter`` is a label such as ``2025Q4``, ``latest`` (the latest complete quarter) or
+    ``current`` (the one holding the as-of date); ``config`` a YAML run configuration, or
+    ``sample`` for the bundled sample data; ``snapshot`` the folder of data the runner already
+    loaded (empty in JupyterLab: load from ``config``, cut at ``as_of`` when one is given).
     """
     for parameter, value in zip(COMMON, (quarter, config, snapshot), strict=True):
         parameter.check(value)
     path = sample_config_path() if config.strip() in ("", "sample") else Path(config)
-    dataset = snapshots.read(Path(snapshot), load_config(path)) if snapshot else load(path)
+    if snapshot:
+        dataset = snapshots.read(Path(snapshot), load_config(path))
+    else:
+        dataset = load(path, as_of=parse_as_of(as_of))
     return Review.of(dataset, quarter)
 
 

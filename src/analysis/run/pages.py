@@ -16,12 +16,15 @@ from typing import Any
 
 from analysis import __version__
 from analysis.core.files import write_atomic
+from analysis.core.i18n import _
 from analysis.data.load import Dataset
 from analysis.reports import present
 
 SUMMARY = "summary.json"
 #: Parameters that are the runner's own plumbing (relative paths inside one run), never shown.
-PLUMBING = ("snapshot", "output_dir", "ledger", "record_to")
+PLUMBING = ("snapshot", "output_dir", "ledger", "record_to", "nowcasts")
+#: What a tracking report (a quarter under way) publishes in place of ``summary.json``.
+TRACKING = "tracking.json"
 
 
 def nav(reports: Sequence[tuple[str, str]], current: str) -> str:
@@ -40,7 +43,8 @@ def footer(dataset: Dataset, values: dict[str, dict[str, Any]], started: datetim
     """Where the numbers come from: rows of each source, the parameters, currency and version."""
     sources = "; ".join(
         f"{r.source}: {r.rows_read:,} rows read, {r.rows_used:,} used, "
-        f"{r.rows_read - r.rows_used:,} set aside"
+        f"{r.rows_rejected:,} set aside"
+        + (f", {r.later:,} dated after the as-of date left out" if r.later else "")
         for r in dataset.reports
     )
     merged = {k: v for report_values in values.values() for k, v in report_values.items()}
@@ -98,9 +102,26 @@ def write_root_index(out: Path) -> None:
         "<th>Attainment</th><th>Next quarter (forecast)</th><th>Chance of its target</th></tr>"
         f"{''.join(rows)}</table>"
     )
-    write_atomic(
-        out / "index.html", page("Quarterly reports", f"<h1>Quarterly reports</h1>{table}")
-    )
+    body = f"<h1>Quarterly reports</h1>{tracking_entry(out)}{table}"
+    write_atomic(out / "index.html", page("Quarterly reports", body))
+
+
+def tracking_entry(out: Path) -> str:
+    """The quarters under way (a tracking report in place of a review), newest first: where
+    each stood on its as-of date and where it is expected to land; '' when there is none."""
+    items = []
+    for folder in sorted(out.iterdir(), key=lambda p: p.name, reverse=True):
+        state = folder / TRACKING
+        if folder.name.startswith(".") or not state.is_file():
+            continue
+        info = json.loads(state.read_text(encoding="utf-8"))
+        link = f"<a href='{html.escape(folder.name)}/index.html'>{html.escape(folder.name)}</a>"
+        headline = str(info.get("text", {}).get("headline", ""))
+        items.append(f"<li>{link}: {html.escape(headline)}</li>")
+    if not items:
+        return ""
+    heading = html.escape(_("Quarter under way"))
+    return f"<h2>{heading}</h2><ul>{''.join(items)}</ul>"
 
 
 def _figures(info: dict[str, Any]) -> list[str]:

@@ -1,5 +1,12 @@
 """Run the review notebooks for one quarter with papermill and publish them together.
 
+A run as of a day before the quarter's end (``--as-of``, or ``--quarter current``) tracks the
+quarter under way instead: it executes the tracking report only (``IN_QUARTER``), publishes it
+under ``<out>/<quarter>/`` in place of the previous tracking report, and files its nowcast in
+the nowcast ledger; the quarter's review, once it has closed, replaces the tracking report. A
+run as of an earlier day of a quarter whose review is already published files its nowcast and
+keeps the review.
+
 Order of work: check every parameter against the reports' contracts (nothing is loaded for a
 wrong ``-p``), load and validate the data once, write them as a snapshot every notebook reads,
 execute the notebooks into a staging folder, export HTML, write the manifest, then swap the folder
@@ -19,22 +26,24 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import nbformat
+import pandas as pd
 
+from analysis.core import csv_out
 from analysis.core.bundled import notebooks_dir
-from analysis.core.errors import PublishError, RunError, WorkbenchError
+from analysis.core.errors import ParameterError, PublishError, RunError, WorkbenchError
 from analysis.core.parameters import Parameter
 from analysis.data import snapshot
 from analysis.data.check import check_hierarchy
-from analysis.data.config import load_config, sample_config_path
+from analysis.data.config import RunConfig, load_config, sample_config_path
 from analysis.data.load import Dataset, load
-from analysis.forecasting import ledger
-from analysis.reports import forecast, overview, target_miss
-from analysis.reports.review import COMMON, Review
+from analysis.forecasting import ledger, nowcast_ledger
+from analysis.reports import forecast, overview, target_miss, tracking
+from analysis.reports.review import COMMON, CURRENT, Review, as_of_for, in_quarter
 from analysis.run import manifest, pages, params, publish, summary
 from analysis.run.execute import FILE_ONLY, execute
 from analysis.run.export import to_html
@@ -63,6 +72,10 @@ REPORTS: tuple[Report, ...] = (
     Report("target_miss", "Targets and the reasons for the gap", target_miss.PARAMETERS),
     Report("forecast", "Forecast and the odds of the targets", forecast.PARAMETERS),
 )
+#: What a run part-way through a quarter executes: the quarter so far and where it lands.
+IN_QUARTER: tuple[Report, ...] = (
+    Report("tracking", "The quarter so far and where it lands", tracking.PARAMETERS),
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,8 @@ class RunResult:
     folder: Path
     index: Path
     seconds: float
+    as_of: date | None = None  # a run part-way through the quarter: the day it stands on
+    kept_review: bool = False  # its nowcast was filed, the quarter's published review kept
 
 
 def run(
@@ -78,35 +93,43 @@ def run(
     config: str | Path | None = None,
     out: str | Path = "reports",
     *,
+    as_of: date | None = None,
     timeout: int = 600,
     extra: Mapping[str, str] | None = None,
     reports: Sequence[Report] = REPORTS,
+    tracked: Sequence[Report] = IN_QUARTER,
 ) -> RunResult:
     """Check parameters, load the data once, execute every report notebook, publish them together.
 
     ``extra`` holds further notebook parameters as text (``-p horizon=8``): each must be a
     parameter of at least one report that the run does not set itself, with an allowed value.
+    ``as_of`` stands the run on that day (later lines left out); before the quarter's end the run
+    executes the ``tracked`` reports instead of ``reports``.
     """
     started, t0 = datetime.now(), time.perf_counter()
     out = _output_folder(Path(out))
     stamp = started.strftime("%Y%m%dT%H%M%S")
     runlog = _open_log(out, stamp)
     try:
+        config_path = Path(config) if config else sample_config_path()
+        run_config = load_config(config_path)
+        quarter, as_of, under_way = _plan(quarter, as_of, run_config)
+        reports = tracked if under_way else reports
         for report in reports:
             params.check_notebook(report.notebook, report.parameters)
         chosen = params.from_command_line({r.name: r.parameters for r in reports}, extra or {})
-        config_path = Path(config) if config else sample_config_path()
-        dataset = load(load_config(config_path))
+        dataset = load(run_config, as_of=as_of)
         check_hierarchy(dataset)  # the forecast's series apart: found now, not minutes in
         for report in dataset.reports:
             log.info("%s", report.summary())
         sources = manifest.inputs(dataset)
         review = Review.of(dataset, quarter)
         runlog.name_for(review.label)
+        kept = under_way and _closed_review(out / review.label)
         try:
             folder = _publish(
                 out, review, sources, "sample" if config is None else config_path, chosen,
-                reports, timeout, started, stamp,
+                reports, timeout, started, stamp, kept,
             )  # fmt: skip
         except OSError as exc:  # disk full, permissions: the last good report is untouched
             raise PublishError(
@@ -114,7 +137,11 @@ def run(
                 "(the last published report is unchanged)"
             ) from exc
         seconds = time.perf_counter() - t0
-        log.info("published %s in %.1f s", folder / "index.html", seconds)
+        if kept:
+            log.info("%s's review is published and kept; the nowcast as of %s is filed in %s",
+                     review.label, as_of, nowcast_ledger.NOWCASTS)  # fmt: skip
+        else:
+            log.info("published %s in %.1f s", folder / "index.html", seconds)
     except WorkbenchError as exc:
         log.error("%s", exc)
         raise
@@ -127,8 +154,36 @@ def run(
     finally:
         runlog.close()
     return RunResult(
-        quarter=review.label, folder=folder, index=folder / "index.html", seconds=seconds
-    )
+        quarter=review.label, folder=folder, index=folder / "index.html", seconds=seconds,
+        as_of=as_of if under_way else None, kept_review=kept,
+    )  # fmt: skip
+
+
+def _plan(quarter: str, as_of: date | None, config: RunConfig) -> tuple[str, date | None, bool]:
+    """The quarter to run (``current`` resolved), the day it stands on, and whether that day is
+    before the quarter's end (a quarter under way): known before any data are loaded."""
+    if as_of is not None and as_of > date.today():
+        raise ParameterError(
+            f"--as-of {as_of.isoformat()} is after today ({date.today().isoformat()}); "
+            "expected a day whose sales are in the data"
+        )
+    calendar = config.calendar
+    if quarter.strip().lower() == CURRENT:
+        as_of = as_of or as_of_for(config)
+        period = calendar.period(as_of)
+        return calendar.label(period), as_of, in_quarter(period, calendar, as_of)
+    if as_of is None or quarter.strip().lower() == "latest":
+        return quarter, as_of, False
+    try:
+        period = calendar.parse(quarter)
+    except ValueError as exc:
+        raise ParameterError(str(exc)) from None
+    if pd.Timestamp(as_of) < calendar.start(period):
+        raise ParameterError(
+            f"--as-of {as_of.isoformat()} is before {calendar.label(period)} begins "
+            f"({calendar.start(period):%Y-%m-%d}); expected a day in the quarter or after it"
+        )
+    return quarter, as_of, in_quarter(period, calendar, as_of)
 
 
 def _output_folder(out: Path) -> Path:
@@ -159,9 +214,12 @@ def _publish(
     timeout: int,
     started: datetime,
     stamp: str,
+    kept: bool = False,
 ) -> Path:
     """Build the quarter's folder in staging and swap it in, under the quarter's lock; file the
-    run's forecasts in the ledger and rewrite the index of all quarters."""
+    run's forecasts (a tracking run's nowcast) in the ledger and rewrite the index of all
+    quarters. ``kept``: a tracking run of a quarter whose review is published files its nowcast
+    and leaves the folder as it is."""
     label, dataset = review.label, review.dataset
     for name in publish.clean_stale(out):
         log.info("removed %s, left in .staging by a run that did not finish", name)
@@ -180,6 +238,8 @@ def _publish(
         "output_dir": ".",
         "ledger": _relative(book, here),
         "record_to": _relative(filed, here),
+        "as_of": review.as_of.isoformat() if review.as_of else "",
+        "nowcasts": _relative(out / nowcast_ledger.NOWCASTS, here),
     }
     values = {r.name: params.for_notebook(r.parameters, owned, chosen) for r in reports}
     with publish.quarter_lock(out, label):
@@ -189,7 +249,10 @@ def _publish(
             failed = out / ".failed" / f"{label}-{stamp}"
             _build(dataset, review, values, reports, staging, failed, timeout, started)
             _write_manifest(dataset, sources, values, reports, staging, started)
-            folder = publish.swap_in(staging, out / label)
+            folder = out / label if kept else publish.swap_in(staging, out / label)
+            if review.in_quarter:
+                _file_nowcast(out, review, (staging if kept else folder) / tracking.NOWCAST_CSV,
+                              started)  # fmt: skip
             if filed.is_file():
                 ledger.merge(book, filed)
                 log.info("forecasts from %s recorded in %s", label, book.name)
@@ -198,6 +261,24 @@ def _publish(
                 shutil.rmtree(leftover, ignore_errors=True)
         pages.write_root_index(out)
     return folder
+
+
+def _closed_review(folder: Path) -> bool:
+    """Whether ``folder`` holds the review of a closed quarter (not one seen in part)."""
+    try:
+        return not json.loads((folder / pages.SUMMARY).read_text(encoding="utf-8"))["partial"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _file_nowcast(out: Path, review: Review, nowcast: Path, started: datetime) -> None:
+    """The published nowcast into the nowcast ledger, under its quarter and as-of date."""
+    rows = csv_out.read_csv(nowcast, dtype={"channel": str})
+    if rows.empty:
+        return
+    book = out / nowcast_ledger.NOWCASTS
+    nowcast_ledger.record(book, review.label, review.as_of.isoformat(), rows, started.isoformat())
+    log.info("nowcast of %s as of %s recorded in %s", review.label, review.as_of, book.name)
 
 
 def _relative(path: Path, start: Path) -> str:
@@ -234,9 +315,15 @@ def _build(
         ]
     for done in running:
         done.result()
-    figures = overview.summary(review)
-    figures["next_quarter"] = summary.next_quarter(review, staging / "forecast.csv")
     title = f"{dataset.config.company or 'Sales'} {review.label}"
+    if review.in_quarter:
+        figures = tracking.summary(review, staging / tracking.NOWCAST_CSV)
+        title += f" as of {review.as_of.isoformat()}"
+        state = pages.TRACKING
+    else:
+        figures = overview.summary(review)
+        figures["next_quarter"] = summary.next_quarter(review, staging / "forecast.csv")
+        state = pages.SUMMARY
     footer = pages.footer(dataset, values, started)
     listed = [(r.name, r.title) for r in reports]
     for report in reports:
@@ -253,7 +340,7 @@ def _build(
     (staging / "index.html").write_text(
         pages.quarter_index(title, listed, figures["text"]["headline"]), encoding="utf-8"
     )
-    (staging / pages.SUMMARY).write_text(
+    (staging / state).write_text(
         json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8"
     )
 
