@@ -58,16 +58,25 @@ def test_a_big_customer_with_a_high_rate_is_flagged_a_tiny_one_with_one_return_i
 def test_one_large_return_is_weak_evidence_and_many_returns_are_strong():
     phi = dispersion([-8] * 30 + [-9] * 40)
     # the same 12 % of units: in one lump from 50 units, or in thirty returns from 2,000 units
-    found = screen([6, 240], [50, 2000], rate=0.03, phi=phi, returns=[1, 30])
+    others = {"others_returned": [300, 300], "others_gross": [10000, 10000]}
+    found = screen([6, 240], [50, 2000], **others, phi=phi, returns=[1, 30])
     assert found["p_value"].iloc[0] > 0.01 > 1e-6 > found["p_value"].iloc[1]
     assert list(found["flagged"]) == [False, True]
 
 
 def test_few_returns_are_never_flagged_and_no_sales_are_not_tested():
-    found = screen([500, 0, 0], [1000, 0, 10], rate=0.01, phi=1.0, returns=[MIN_RETURNS - 1, 0, 0])
+    others = {"others_returned": [100] * 3, "others_gross": [10000] * 3}
+    found = screen([500, 0, 0], [1000, 0, 10], **others, phi=1.0, returns=[MIN_RETURNS - 1, 0, 0])
     assert not found["flagged"].any()
     assert found["p_value"].iloc[0] < 1e-9  # significant, but too few returns to judge
     assert np.isnan(found["p_value"].iloc[1]) and found["p_value"].iloc[2] == 1.0
+
+
+def test_a_rate_measured_on_few_units_is_no_yardstick():
+    # 4 % of 2,000 units against nothing returned of 50 units: the others' rate is unknown
+    found = screen([80], [2000], [0], [50], phi=1.0, returns=[10])
+    assert found["reference_rate"].iloc[0] == 0.0 and not found["flagged"].iloc[0]
+    assert found["p_value"].iloc[0] > 0.1
 
 
 def test_rates_and_the_company_row():
@@ -106,7 +115,7 @@ def test_returns_csv_has_documented_columns_and_words_not_booleans(tmp_path):
     customers = table.loc[table["level"] == "customer"].set_index("customer")
     assert customers.loc["Big Buyer", "finding"] == "abnormally high"
     assert customers.loc["Tiny Shop", "finding"] == "too few returns to judge"
-    assert set(table["level"]) == {"channel", "product", "customer"}
+    assert set(table["level"]) == {"channel", "product", "customer", "customer_product_line"}
     channels = table.loc[table["level"] == "channel"]
     assert channels["returned"].iloc[:-1].sum() == pytest.approx(channels["returned"].iloc[-1])
 

@@ -1,4 +1,5 @@
-"""Return rates of a quarter by channel, product and customer, their past and trend, and outliers.
+"""Return rates of a quarter by channel, product, customer and customer x product line, their past
+and trend, and outliers.
 
 A **return** is a sales line with negative units or revenue (as the bridge counts them); every
 other line is **gross** sales. The **return rate** is returned value ÷ gross sales of the same
@@ -7,13 +8,17 @@ sales), the **unit rate** returned units ÷ gross units. A peer's **past** rate 
 over the four quarters before the reviewed one (fewer where the data begin later).
 
 Money is split as the bridge and the attainment split it (``gross_and_returns``: the quarter's
-total rounded to cents once, then channel, gross or return, then customer or product), so the
-customers of a channel add up to the channel, the channels and the products to the company, and a
-channel's gross sales minus its returns is its actual revenue in the attainment table, to the cent.
+total rounded to cents once, then channel, gross or return, then customer x product line, or
+product), customers are the sums of their product lines, so every customer's lines add up to the
+customer, the customers of a channel to the channel, the channels and the products to the company,
+and a channel's gross sales minus its returns is its actual revenue in the attainment table, to
+the cent.
 
-Abnormally high rates are found by :mod:`analysis.quality.outliers`: products against the
-company's unit rate, customers against their channel's, lumps measured on the peers' own return
-lines.
+Abnormally high rates are found by :mod:`analysis.quality.outliers`, each peer against the unit
+rate of the others: a product against the rest of the company, a customer against the rest of its
+channel, a customer's product line against the same line at all other customers; lumps are
+measured on the return lines of the channel (the company, for products). Leaving the peer out
+keeps one big returner from raising the rate it is judged by.
 """
 
 from __future__ import annotations
@@ -42,9 +47,9 @@ class Returns:
     the value that came back), ``rate``, ``gross_units, returned_units, unit_rate, returns`` (how
     many return lines) and ``past_rate, past_unit_rate``.
 
-    ``channels``: one row per channel and a ``Total`` row. ``products``: ``product_line, product``
-    and ``customers``: ``channel, customer``, each with ``reference_rate`` (the unit rate they are
-    tested against), ``expected_units``, ``p_value``, ``q_value``, ``flagged``; customers also
+    ``channels``: one row per channel and a ``Total`` row. ``products``: ``product_line, product``,
+    ``customers``: ``channel, customer`` and ``cells``: ``channel, customer, product_line``, each
+    with ``reference_rate`` (the others' unit rate they are tested against), ``p_value``, ``q_value``, ``flagged``; customers also
     ``main_line``, the product line with most of their returned value. ``trend``: ``quarter,
     product_line`` (``Total`` for the company) and the rates of each of the last quarters.
     """
@@ -55,6 +60,7 @@ class Returns:
     channels: pd.DataFrame
     products: pd.DataFrame
     customers: pd.DataFrame
+    cells: pd.DataFrame
     trend: pd.DataFrame
     lumps: dict[str, float]
 
@@ -63,25 +69,40 @@ class Returns:
         return self.channels.iloc[-1]
 
     def flagged(self, kind: str) -> pd.DataFrame:
-        """The flagged products or customers, highest unit rate first."""
-        table = self.products if kind == "products" else self.customers
+        """The flagged ``products``, ``customers`` or ``cells``, highest unit rate first."""
+        table = getattr(self, kind)
         return table.loc[table["flagged"]].sort_values("unit_rate", ascending=False)
 
     def reconciliation(self) -> pd.DataFrame:
-        """Each channel's gross, returned and net against the sum of its customers, and the
-        company's against the channels and the products (``difference`` is always 0)."""
-        rows = []
-        by_customer = self.customers.groupby("channel")[list(MONEY)].sum()
-        for _, row in self.channels.iloc[:-1].iterrows():
-            for col in MONEY:
-                rows.append((row["channel"], "customers", col, int(row[col]),
-                             int(by_customer.loc[row["channel"], col])))  # fmt: skip
-        for parts, frame in (("channels", self.channels.iloc[:-1]), ("products", self.products)):
-            for col in MONEY:
-                rows.append(("Total", parts, col, int(self.company[col]), int(frame[col].sum())))
-        out = pd.DataFrame(rows, columns=["whole", "parts", "measure", "value", "sum_of_parts"])
-        out["difference"] = out["value"] - out["sum_of_parts"]
-        return out
+        """Every whole against the sum of its parts, for gross, returned and net: each customer
+        against its product lines, each channel against its customers, the company against the
+        channels and against the products (``difference`` is always 0)."""
+        pairs = (
+            (self.customers, ["channel", "customer"], self.cells),
+            (self.channels.iloc[:-1], ["channel"], self.customers),
+        )
+        frames = []
+        for whole, keys, parts in pairs:
+            summed = parts.groupby(keys, sort=True)[list(MONEY)].sum()
+            value = whole.set_index(keys)[list(MONEY)].reindex(summed.index.union(
+                whole.set_index(keys).index), fill_value=0)  # fmt: skip
+            frames.append(_compared(value, summed.reindex(value.index, fill_value=0)))
+        company = self.channels.iloc[-1:].set_index("channel")[list(MONEY)]
+        for parts in (self.channels.iloc[:-1], self.products):
+            frames.append(_compared(company, parts[list(MONEY)].sum().to_frame("Total").T))
+        return pd.concat(frames, ignore_index=True)
+
+
+def _compared(value: pd.DataFrame, parts: pd.DataFrame) -> pd.DataFrame:
+    whole = [" / ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in value.index]
+    out = []
+    for col in MONEY:
+        out.append(pd.DataFrame({"whole": whole, "measure": col,
+                                 "value": value[col].to_numpy(dtype="int64"),
+                                 "sum_of_parts": parts[col].to_numpy(dtype="int64")}))  # fmt: skip
+    frame = pd.concat(out, ignore_index=True)
+    frame["difference"] = frame["value"] - frame["sum_of_parts"]
+    return frame
 
 
 def returns(
@@ -101,28 +122,25 @@ def returns(
     lines = lines_in(sales, calendar, [period], _COLUMNS)
     before = lines_in(sales, calendar, window, _COLUMNS) if window else lines.iloc[:0]
 
-    customers = _rates(lines, before, ["channel", "customer"], "customer")
-    channels = customers.groupby(level="channel", sort=True)[_SUMMED].sum()
-    channels = channels.join(_past(before, ["channel"], "customer"), how="left")
+    cells = _rates(_celled(lines), _celled(before), _CELL_KEYS, _CELL)
+    customers = cells.groupby(level=["channel", "customer"], sort=True).sum()
+    channels = customers.groupby(level="channel", sort=True).sum()
     channels.loc["Total"] = channels.sum()
     channels = _with_rates(channels).rename_axis("channel").reset_index()
+    products = _rates(lines, before, ["product_line", "product"], "product")
+    products = _with_rates(products).reset_index()
     customers = _with_rates(customers).reset_index()
+    cells = _with_rates(cells).reset_index()
 
-    products = _with_rates(_rates(lines, before, ["product_line", "product"], "product"))
-    products = products.reset_index()
     returned_lines = lines.loc[_is_return(lines)]
     lumps = {"Total": dispersion(returned_lines["quantity"])}
     for name, group in returned_lines.groupby("channel", sort=True):
         lumps[str(name)] = dispersion(group["quantity"])
-    reference = channels.set_index("channel")["unit_rate"].fillna(0.0)
-    products = _screened(products, float(channels["unit_rate"].iloc[-1] or 0.0),
-                         lumps["Total"], level)  # fmt: skip
-    customers = _screened(
-        customers,
-        customers["channel"].map(reference).to_numpy(dtype="float64"),
-        customers["channel"].map(lambda c: lumps.get(str(c), 1.0)).to_numpy(dtype="float64"),
-        level,
-    )
+    phi = customers["channel"].map(lambda c: lumps.get(str(c), 1.0)).to_numpy(dtype="float64")
+    products = _screened(products, products.assign(_all=0), ["_all"], lumps["Total"], level)
+    customers = _screened(customers, customers, ["channel"], phi, level)
+    phi = cells["channel"].map(lambda c: lumps.get(str(c), 1.0)).to_numpy(dtype="float64")
+    cells = _screened(cells, cells, ["product_line"], phi, level)
     customers["main_line"] = (
         _main_line(lines, ["channel", "customer"])
         .reindex(pd.MultiIndex.from_frame(customers[["channel", "customer"]]))
@@ -135,6 +153,7 @@ def returns(
         channels=channels,
         products=products,
         customers=customers,
+        cells=cells,
         trend=_trend(sales, calendar, coverage, period),
         lumps=lumps,
     )
@@ -142,6 +161,8 @@ def returns(
 
 # --- pieces --------------------------------------------------------------------------------------
 
+_CELL, _SEP = "_cell", "\x1f"
+_CELL_KEYS = ["channel", "customer", "product_line"]
 _SUMMED = ["gross", "returned", "gross_units", "returned_units", "returns"]
 _PAST = ["past_gross", "past_returned", "past_gross_units", "past_returned_units"]
 
@@ -208,12 +229,28 @@ def _ratio(part: pd.Series, whole: pd.Series) -> np.ndarray:
     return np.divide(p, w, out=np.full(len(p), np.nan), where=np.nan_to_num(w) > 0)
 
 
-def _screened(frame: pd.DataFrame, rate: object, phi: object, level: float) -> pd.DataFrame:
+def _celled(lines: pd.DataFrame) -> pd.DataFrame:
+    """The lines with a key of their customer and product line (one segment of the split)."""
+    key = lines["customer"].astype(str) + _SEP + lines["product_line"].astype(str)
+    return lines.assign(**{_CELL: key.to_numpy()})
+
+
+def _screened(
+    frame: pd.DataFrame, keyed: pd.DataFrame, by: list[str], phi: object, level: float
+) -> pd.DataFrame:
+    """``frame`` with each peer tested against the other peers of its ``by`` group."""
+    group = keyed.groupby(by, sort=False)[["returned_units", "gross_units"]].transform("sum")
     found = screen(
-        frame["returned_units"], frame["gross_units"], rate, phi, frame["returns"], level
+        frame["returned_units"],
+        frame["gross_units"],
+        group["returned_units"] - frame["returned_units"],
+        group["gross_units"] - frame["gross_units"],
+        phi,
+        frame["returns"],
+        level,
     )
-    frame = frame.assign(reference_rate=np.broadcast_to(np.asarray(rate, "float64"), len(frame)))
-    return pd.concat([frame, found.set_axis(frame.index)], axis=1)
+    frame = pd.concat([frame, found.set_axis(frame.index)], axis=1)
+    return frame.drop(columns="_all", errors="ignore")
 
 
 def _main_line(lines: pd.DataFrame, keys: list[str]) -> pd.Series:

@@ -71,7 +71,7 @@ FINDINGS = {
 CSV_COLUMNS = (
     "quarter", "level", "channel", "product_line", "product", "customer", "gross_sales",
     "returned", "return_rate", "gross_units", "returned_units", "unit_return_rate", "returns",
-    "past_return_rate", "past_unit_return_rate", "reference_unit_rate", "expected_units",
+    "past_return_rate", "past_unit_return_rate", "reference_unit_rate",
     "p_value", "q_value", "finding",
 )  # fmt: skip
 
@@ -124,17 +124,14 @@ def headline(ret: Returns, currency: str) -> str:
 def findings(ret: Returns) -> list[str]:
     """One sentence per kind of peer: which are abnormally high, or that none is."""
     out = []
-    for kind, key, words in (
-        ("products", "product", _("products")),
-        ("customers", "customer", _("customers")),
-    ):
+    for kind, words in (("products", _("products")), ("customers", _("customers"))):
         flagged = ret.flagged(kind)
         if flagged.empty:
             out.append(_("No {what} had an abnormally high return rate.").format(what=words))
             continue
         names = ", ".join(
             _("{name} ({rate} of units against {reference})").format(
-                name=row[key],
+                name=row[kind[:-1]],
                 rate=present.percent(row["unit_rate"]),
                 reference=present.percent(row["reference_rate"]),
             )
@@ -147,19 +144,38 @@ def findings(ret: Returns) -> list[str]:
                 len(flagged),
             ).format(n=len(flagged), what=words, names=names)
         )
+    cells = ret.flagged("cells")
+    if len(cells):
+        names = ", ".join(
+            _("{name} on {line} ({rate} of units against {reference} at other customers)").format(
+                name=row["customer"],
+                line=row["product_line"],
+                rate=present.percent(row["unit_rate"]),
+                reference=present.percent(row["reference_rate"]),
+            )
+            for _i, row in cells.iterrows()
+        )
+        out.append(
+            n_(
+                "Abnormally high returns of one customer on one product line: {names}.",
+                "Abnormally high returns of {n} customers on one product line each: {names}.",
+                len(cells),
+            ).format(n=len(cells), names=names)
+        )
     return out
 
 
 def method(ret: Returns) -> str:
     """How outliers are found, in words: the test, its level and the rule for small counts."""
     return _(
-        "A product or customer is flagged when it returned more units than its gross units "
-        "explain at the usual rate (the company's for a product, its channel's for a customer): "
-        "a one-sided Poisson test on returned units scaled by the average size of a return, "
-        "so that one large return counts as one event, with the false discovery rate held at "
-        "{level} across all products (all customers) by the Benjamini-Hochberg procedure. "
-        "Fewer than {few} returns are never flagged, however large: a small customer with one "
-        "return is not an outlier."
+        "A product, a customer or a customer's product line is flagged when its returned units "
+        "are more than its gross units explain at the rate of the others (the rest of the "
+        "company for a product, the rest of its channel for a customer, the same product line "
+        "at all other customers): a one-sided test comparing the two rates, with returned units "
+        "scaled by the average size of a return so that one large return counts as one event "
+        "(scaled Poisson), and the false discovery rate held at {level} within each table by "
+        "the Benjamini-Hochberg procedure. Fewer than {few} returns are never flagged, however "
+        "large: a small customer with one return is not an outlier."
     ).format(level=present.percent(ret.level), few=MIN_RETURNS)
 
 
@@ -174,6 +190,11 @@ def customer_rows(ret: Returns, top: int = TOP_CUSTOMERS) -> pd.DataFrame:
     table = table.sort_values(["_f", "returned"], ascending=[False, False], kind="stable")
     table = table.loc[table["returned"] > 0].head(max(top, int(table["_f"].sum())))
     return _shown(table.drop(columns="_f"), ["channel", "customer"], main_line=True)
+
+
+def cell_rows(ret: Returns) -> pd.DataFrame:
+    """The customers' product lines flagged as abnormal, highest unit rate first."""
+    return _shown(ret.flagged("cells"), ["channel", "customer", "product_line"])
 
 
 def channel_rows(ret: Returns) -> pd.DataFrame:
@@ -250,10 +271,12 @@ def trend_chart(ret: Returns) -> Figure:
 
 
 def long_table(ret: Returns) -> pd.DataFrame:
-    """``returns.csv``: one row per channel (and ``Total``), product and customer."""
+    """``returns.csv``: one row per channel (and ``Total``), product, customer and customer x
+    product line."""
     parts = []
     for level, frame in (("channel", ret.channels), ("product", ret.products),
-                         ("customer", ret.customers)):  # fmt: skip
+                         ("customer", ret.customers),
+                         ("customer_product_line", ret.cells)):  # fmt: skip
         part = frame.copy()
         part["level"] = level
         part["finding"] = [FINDINGS[k] for k in finding(part)] if level != "channel" else ""
