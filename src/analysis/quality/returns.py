@@ -49,8 +49,9 @@ class Returns:
 
     ``channels``: one row per channel and a ``Total`` row. ``products``: ``product_line, product``,
     ``customers``: ``channel, customer`` and ``cells``: ``channel, customer, product_line``, each
-    with ``reference_rate`` (the others' unit rate they are tested against), ``p_value``, ``q_value``, ``flagged``; customers also
-    ``main_line``, the product line with most of their returned value. ``trend``: ``quarter,
+    with ``reference_rate`` (the others' unit rate they are tested against), ``p_value``,
+    ``q_value``, ``flagged``; customers also ``main_line``, the product line with most of their
+    returned value. ``trend``: ``quarter,
     product_line`` (``Total`` for the company) and the rates of each of the last quarters.
     """
 

@@ -38,6 +38,10 @@ PARAMETERS = (
     ),
 )  # fmt: skip
 
+#: Said under the charts when no CJK font is installed (``_()`` where shown).
+NO_FONT = N_("No Chinese font is installed: Chinese names in charts may show as boxes.")
+#: Above the table of customers' product lines flagged as abnormal.
+CELLS_HEADING = N_("Customers' product lines with abnormally high returns")
 #: Customers shown by name: the flagged ones, then those with most returned value.
 TOP_CUSTOMERS = 12
 #: Column labels of the page's tables (translated where shown).
@@ -96,6 +100,10 @@ def finding(frame: pd.DataFrame) -> np.ndarray:
         ["high", "untested", "none", "few"],
         default="normal",
     )
+
+
+def heading(quarter: str) -> str:
+    return _("{quarter}: returns in one paragraph").format(quarter=quarter)
 
 
 def headline(ret: Returns, currency: str) -> str:

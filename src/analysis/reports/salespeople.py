@@ -40,6 +40,8 @@ PARAMETERS = (
         run_owned=True,
     ),
 )  # fmt: skip
+#: Said under the charts when no CJK font is installed (``_()`` where shown).
+NO_FONT = N_("No Chinese font is installed: Chinese names in charts may show as boxes.")
 LABELS = {
     "salesperson": N_("Salesperson"),
     "target": N_("Target"),
@@ -95,6 +97,14 @@ def analyse_review(review: Review) -> Team:
 def labels() -> dict[str, str]:
     """:data:`LABELS` in the report's language."""
     return {k: _(v) for k, v in LABELS.items()}
+
+
+def heading(quarter: str) -> str:
+    return _("{quarter}: the salespeople in one paragraph").format(quarter=quarter)
+
+
+def no_targets(quarter: str) -> str:
+    return _("No targets are set for {quarter} yet.").format(quarter=quarter)
 
 
 def missing_sentence() -> str:
