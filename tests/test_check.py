@@ -202,5 +202,5 @@ def test_check_writes_json_of_the_bundled_sample(tmp_path: Path) -> None:
     assert main(["check", "--json", str(out)]) == 0
     facts = json.loads(out.read_text(encoding="utf-8"))
     assert set(facts["sources"]) == {"sales", "targets"}
-    assert facts["sources"]["sales"]["rows_read"] == 48_225
+    assert facts["sources"]["sales"]["rows_read"] == 48_290
     assert facts["sources"]["targets"]["rows_read"] == 146

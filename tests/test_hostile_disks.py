@@ -134,7 +134,7 @@ def test_the_log_is_written_as_the_run_goes(tmp_path, monkeypatch):
 
     monkeypatch.setattr(runner_module.snapshot, "write", look_at_the_log)
     run("2025Q4", out=tmp_path, reports=OVERVIEW)
-    assert len(seen) == 1 and "48,225 rows read" in seen[0]
+    assert len(seen) == 1 and "48,290 rows read" in seen[0]
 
 
 def test_published_files_are_readable_by_others(tmp_path):

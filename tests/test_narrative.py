@@ -113,7 +113,7 @@ def test_sample_narrative(sample, quarter, word):
     text = narrative(*parts, sample.config.currency)
     assert word in text.split(". ")[0]
     if quarter == "2025Q4":
-        assert "(96.2%)" in text
+        assert "(95.4%)" in text
         assert "Export, at 71.0% of its target, explains ¥1.01 M" in text
         assert "mostly lower volume" in text and "above all in Overseas" in text
     assert assert_numbers_from_tables(text, parts) >= 15

@@ -12,6 +12,7 @@ import yaml
 from analysis.data.sample import DEFAULT_SEED, SampleData, generate, write_sample
 from analysis.data.sample_company import (
     CHANNEL_NAMES,
+    LOST_CUSTOMERS,
     ONLINE,
     SALES_COLUMNS,
     SPRING_FESTIVAL,
@@ -131,7 +132,7 @@ def test_lines_are_sorted_and_span_2019_to_the_last_days_of_2025(sales: pd.DataF
     order = sales.sort_values(["order_date", "order_id"], kind="stable")
     assert order.index.equals(sales.index)
     assert 30_000 <= len(sales) <= 60_000
-    assert sales["order_id"].str.fullmatch(r"(SO|RT|WEB)-20(19|2[0-5])-\d{6}").all()
+    assert sales["order_id"].str.fullmatch(r"(SO|RT|QC|WEB)-20(19|2[0-5])-\d{6}").all()
     year = sales["order_id"].str.split("-").str[1]
     assert (year == sales["order_date"].dt.year.astype(str)).all()
 
@@ -152,8 +153,9 @@ def test_revenue_is_quantity_times_unit_price_on_every_line(sales: pd.DataFrame)
 
 
 def test_returns_are_negative_lines_after_a_sale(sales: pd.DataFrame) -> None:
-    returns = sales[sales["order_id"].str.startswith("RT-")]
-    assert ((sales["quantity"] < 0) == sales["order_id"].str.startswith("RT-")).all()
+    is_return = sales["order_id"].str.match(r"(RT|QC)-")  # returns and quality claims
+    returns = sales[is_return]
+    assert ((sales["quantity"] < 0) == is_return).all()
     assert (returns["net_amount"] < 0).all()
     keys = ["customer", "product", "unit_price"]
     origin = returns.reset_index().merge(
@@ -172,6 +174,40 @@ def test_returns_are_negative_lines_after_a_sale(sales: pd.DataFrame) -> None:
         / sales.loc[sales["quantity"] > 0].groupby("quarter")["net_amount"].sum()
     )
     assert -by_quarter["2024Q3"] > 2 * -by_quarter.median()  # the soft-seal quality problem
+
+
+def test_customers_leave_every_year_and_the_named_loss_buys_no_more(sales: pd.DataFrame) -> None:
+    bought = sales[sales["quantity"] > 0]
+    last = bought.groupby("customer")["order_date"].max()
+    gone = last[last < pd.Timestamp("2025-07-01")].dt.year.value_counts()
+    assert all(gone.get(year, 0) >= 3 for year in range(2020, 2025)), gone
+    first = bought.groupby("customer")["order_date"].min().dt.year.value_counts()
+    assert all(first.get(year, 0) >= 3 for year in range(2020, 2026)), first
+    assert last["Yichang Pipe & Fittings Co."] <= pd.Timestamp(LOST_CUSTOMERS[0][2])
+
+
+def test_two_customers_claim_ball_valves_back_in_2025(sales: pd.DataFrame) -> None:
+    claims = sales[sales["order_id"].str.startswith("QC-")]
+    assert set(claims["customer"]) == {
+        "Shenzhen Water Treatment Equipment Co.",
+        "Hefei Fluid Control Trading Co.",
+    }
+    assert set(claims["product_line"]) == {"Ball valves"}
+    late = sales[(sales["quarter"] >= "2025Q3") & (sales["product_line"] == "Ball valves")]
+    claimant = late["customer"].isin(claims["customer"])
+    rates = [
+        -part.loc[part["quantity"] < 0, "net_amount"].sum()
+        / part.loc[part["quantity"] > 0, "net_amount"].sum()
+        for part in (
+            late[claimant & (late["customer"] == name)] for name in set(claims["customer"])
+        )
+    ]
+    rest = late[~claimant]
+    rate_of_the_rest = (
+        -rest.loc[rest["quantity"] < 0, "net_amount"].sum()
+        / rest.loc[rest["quantity"] > 0, "net_amount"].sum()
+    )
+    assert min(rates) > 3 * rate_of_the_rest, (rates, rate_of_the_rest)
 
 
 def test_yearly_revenue_grows_from_about_50_to_about_80_million(sales: pd.DataFrame) -> None:

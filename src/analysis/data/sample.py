@@ -3,13 +3,15 @@
 The sample gives every report and test a realistic company to run on: four channels and an online
 shop without a target, seven domestic regions plus export, regional quotas for distributors, three
 product lines, Spring Festival and year-end seasonality, the 2020 COVID slump, price changes,
-product-mix shifts, returns and targets that are missed for different reasons.
-Everything is drawn from one ``numpy.random.default_rng(seed)`` in a fixed order, so a seed always
+product-mix shifts, returns, customers won and lost, two customers' quality claims and targets that
+are missed for different reasons.
+Everything is drawn from generators seeded by ``seed``, in a fixed order, so a seed always
 gives the same frames and byte-identical files. The model is documented in ``data/README.md``.
 
 This module seeds the draw and writes the files; the company is described in
 ``analysis.data.sample_company`` and drawn in ``analysis.data.sample_draw`` (its later additions,
-the online shop and the regional quotas, in ``analysis.data.sample_later``), so that none is too
+the online shop and the regional quotas, in ``analysis.data.sample_later``, and the customers who
+leave and the quality claims in ``analysis.data.sample_customers``), so that none is too
 long to read at once.
 
 The CSV files are written as they are, not through :func:`analysis.core.csv_out.write_csv`: they
@@ -29,6 +31,7 @@ import pandas as pd
 
 from analysis.core.csv_out import formula_cells
 from analysis.data.sample_company import CALENDAR, CHANNEL_NAMES, SALES_COLUMNS
+from analysis.data.sample_customers import hand_over, quality_claims, story_generator
 from analysis.data.sample_draw import (
     draw_customers,
     draw_model,
@@ -67,7 +70,7 @@ def generate(
     """Sales lines for quarters ``first``..``last``; targets up to the quarter after ``last``.
 
     ``scale`` multiplies the company's size: revenue, targets and the number of lines (scale 1,
-    the bundled sample, has 48,225 lines; about 21 gives a million), for trying the workbench
+    the bundled sample, has 48,290 lines; about 21 gives a million), for trying the workbench
     on more data. Prices, mix and seasonality stay the same.
     """
     first_q, last_q = CALENDAR.parse(first), CALENDAR.parse(last)
@@ -85,9 +88,12 @@ def generate(
     customers = draw_customers(rng)
     sales = draw_sales_lines(model, customers, last_day, rng)
     returns = draw_returns(sales, last_day, rng)
+    story = story_generator(seed)
+    sales, returns = hand_over(sales, returns, customers, story)
+    claims = quality_claims(sales, returns, customers, last_day, story)
     own_prices = model.price_index[CHANNEL_NAMES.index("Own brand direct")]
     online = draw_online(model.days, own_prices, last_day, seed, scale)
-    sales = pd.concat([sales, returns, online], ignore_index=True)
+    sales = pd.concat([sales, returns, claims, online], ignore_index=True)
     sales = sales.sort_values(["order_date", "order_id", "line"], kind="stable")
     sales = sales.drop(columns="line").reset_index(drop=True)
     targets = regional_quotas(draw_targets(sales, model, rng), sales)

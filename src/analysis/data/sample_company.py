@@ -244,6 +244,22 @@ INCUMBENT_SHARE = 0.55
 ENTRY_DAYS = (60, 7 * 365 - 90)
 BIG_CUSTOMERS = 3  # the biggest customers of each channel are incumbents (buying since before 2019)
 
+#: Yearly chance that a customer stops buying (the biggest three of each channel never do), from a
+#: year after its first possible order: its later orders go to other customers of its channel and
+#: region, so channel and regional revenue stay what they would be without it.
+LEAVING_RATE = 0.07
+LEAVING_AFTER_DAYS = 365
+#: Losses the review names: (channel, size rank in the channel from 0, last day it buys, why).
+LOST_CUSTOMERS: tuple[tuple[str, int, str, str], ...] = (
+    ("Distributor", 3, "2025-02-28", "went over to a competitor's cheaper ball valves"),
+)
+#: Quality claims of two customers: (channel, size rank from 0, product line, sales from, sales to,
+#: chance that a line of that product line comes back, uniform range of its returned share).
+QUALITY_CLAIMS: tuple[tuple[str, int, str, str, str, float, tuple[float, float]], ...] = (
+    ("OEM", 1, "Ball valves", "2025-05-01", "2025-12-10", 0.30, (0.3, 1.0)),
+    ("Distributor", 0, "Ball valves", "2025-05-01", "2025-12-10", 0.35, (0.3, 1.0)),
+)
+
 #: The online shop (a store on a marketplace), opened on ONLINE_OPENED: small orders of one product
 #: at the own brand's prices, from buyers all over the country. It has no target yet.
 ONLINE = "Online"

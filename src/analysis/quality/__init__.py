@@ -1,0 +1,1 @@
+"""Quality: return rates by channel, product and customer, and which of them are abnormally high."""
