@@ -7,7 +7,16 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "analysis"
 #: Lower number, lower layer; a module may import its own layer's subpackage or lower ones.
-LAYERS = {"core": 0, "data": 1, "targets": 2, "forecasting": 2, "reports": 3, "run": 4, "cli": 5}
+LAYERS = {
+    "core": 0,
+    "data": 1,
+    "targets": 2,
+    "forecasting": 2,
+    "customers": 2,
+    "reports": 3,
+    "run": 4,
+    "cli": 5,
+}
 MAX_LINES = 400
 
 

@@ -33,7 +33,7 @@ from analysis.data.check import check_hierarchy
 from analysis.data.config import load_config, sample_config_path
 from analysis.data.load import Dataset, load
 from analysis.forecasting import ledger
-from analysis.reports import forecast, overview, target_miss
+from analysis.reports import customers, forecast, overview, target_miss
 from analysis.reports.review import COMMON, Review
 from analysis.run import manifest, pages, params, publish, summary
 from analysis.run.execute import FILE_ONLY, execute
@@ -62,6 +62,7 @@ REPORTS: tuple[Report, ...] = (
     Report("overview", "Quarterly overview", overview.PARAMETERS),
     Report("target_miss", "Targets and the reasons for the gap", target_miss.PARAMETERS),
     Report("forecast", "Forecast and the odds of the targets", forecast.PARAMETERS),
+    Report("customers", "Customers, products and prices", customers.PARAMETERS),
 )
 
 
