@@ -50,6 +50,11 @@ def test_a_first_year_publishes_every_page(tmp_path, capfd, monkeypatch, start, 
     assert miss.count("no comparison") >= 6  # three rows of each attainment table, and a note
     assert "Fiscal year to date (2025Q1-2025Q4)" in miss
     assert "For 2026Q1 the forecast is ¥" in page(folder, "forecast")
+    words = {"2025-01-01": "There is no year-earlier quarter (2024Q4) to compare with: the sales "
+             "data begin on 2025-01-01.", "2024-12-01": "No comparison: 2024Q4 holds only "
+             "2024-12-01 to 12-31."}  # fmt: skip
+    assert page(folder, "customers").count(words[start]) == 3  # headline, bridge, products
+    assert (folder / "customers.csv").read_bytes() == b"channel,effect,customers,value\r\n"
     assert summary(folder)["change"] == "–"
     assert_rows_accounted(folder, read=len(sales) + 1, set_aside=1)
 
@@ -74,6 +79,9 @@ def test_a_run_of_a_quarter_under_way_says_so_on_every_page(tmp_path, capfd, mon
         ahead
     )
     assert summary(folder)["revenue"].endswith("(partial)")
+    mine = page(folder, "customers")
+    assert "Note: 2025Q4 is partial: data to 2025-11-15, so its figures understate" in mine
+    assert "2025Q4 (partial: data to 2025-11-15)" in mine
     out = pd.read_csv(folder / "forecast.csv")
     assert set(out["quarter"]) == {"2026Q1", "2026Q2", "2026Q3", "2026Q4"}
     assert set(out["horizon"]) == {1, 2, 3, 4}

@@ -385,6 +385,7 @@ RENAMED = {
     },
     "region": {"East China": HOSTILE["+"], "South China": "<img src=x onerror=alert(3)>"},
     "product_line": {"Ball valves": "<img src=x onerror=alert(1)>", "Other valves": "-1+2"},
+    "customer": {"Zhengzhou Boiler Co.": "<b onmouseover=alert(4)>Zhengzhou</b>"},
 }
 
 
@@ -426,11 +427,14 @@ def test_a_run_on_hostile_names_publishes_them_as_text(hostile_run):
     assert "&lt;img src=x onerror=alert(3)&gt;" in shown  # a region
     assert "@SUM(1+1)&lt;script&gt;alert(2)&lt;/script&gt;" in shown  # a channel
     assert html.escape(HOSTILE["="], quote=False) in shown
+    customers = (hostile_run / "2025Q4" / "customers.html").read_text(encoding="utf-8")
+    assert "&lt;b onmouseover=alert(4)&gt;Zhengzhou&lt;/b&gt;" in customers  # a customer won
 
 
 def test_a_run_on_hostile_names_writes_csv_safe_to_open(hostile_run):
     files = sorted(hostile_run.rglob("*.csv"))
-    assert {p.name for p in files} == {"target_miss.csv", "forecast.csv", ledger.LEDGER}
+    names = {"target_miss.csv", "forecast.csv", "customers.csv", ledger.LEDGER}
+    assert {p.name for p in files} == names
     for path in files:
         assert_safe(path)
     forecast = csv_out.read_csv(hostile_run / "2025Q4" / "forecast.csv")
@@ -441,6 +445,8 @@ def test_a_run_on_hostile_names_writes_csv_safe_to_open(hostile_run):
     miss = csv_out.read_csv(hostile_run / "2025Q4" / "target_miss.csv", keep_default_na=False)
     assert {HOSTILE["+"], "-1+2"} <= set(miss["segment"])
     assert HOSTILE["="] in set(miss["channel"])
+    bridge = csv_out.read_csv(hostile_run / "2025Q4" / "customers.csv")
+    assert {HOSTILE["="], "@SUM(1+1)<script>alert(2)</script>", "Total"} <= set(bridge["channel"])
 
 
 def test_a_hostile_currency_is_refused_with_one_line(hostile_sample, tmp_path, capsys):

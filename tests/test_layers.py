@@ -12,6 +12,7 @@ LAYERS = {
     "data": 1,
     "targets": 2,
     "forecasting": 2,
+    "customers": 2,
     "quality": 3,
     "reports": 4,
     "run": 5,

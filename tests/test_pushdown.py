@@ -320,3 +320,17 @@ def test_a_database_without_its_driver_is_a_config_error(monkeypatch: pytest.Mon
     with pytest.raises(ConfigError, match="no database driver") as caught:
         pushdown.count(source)
     assert "s3cr3t-Pa55" not in str(caught.value)
+
+
+def test_day_sums_carry_no_customer_and_the_same_products_to_the_cent(both_ways) -> None:
+    """Summed in the engine the lines lose their customer: the customers page says so and its
+    products inside their lines are the lines' own, to the cent."""
+    from analysis.reports import customers
+    from analysis.reports.review import Review
+
+    lines, summed = both_ways
+    assert "customer" not in summed.sales.columns
+    by_lines, by_days = (customers.analyse(Review.of(d, "2025Q4")) for d in (lines, summed))
+    assert by_days.bridge is None and by_days.missing == customers.no_customers()
+    pd.testing.assert_frame_equal(by_days.products.lines, by_lines.products.lines)
+    pd.testing.assert_frame_equal(by_days.products.products, by_lines.products.products)

@@ -36,6 +36,9 @@ def published(tmp_path_factory) -> Path:
 def test_run_publishes_quarter_with_index_pages(published, capsys):
     folder = published / "2025Q4"
     assert sorted(p.name for p in folder.iterdir()) == [
+        "customers.csv",
+        "customers.html",
+        "customers.ipynb",
         "forecast.csv",
         "forecast.html",
         "forecast.ipynb",

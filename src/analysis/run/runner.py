@@ -42,7 +42,15 @@ from analysis.data.check import check_hierarchy
 from analysis.data.config import RunConfig, load_config, sample_config_path
 from analysis.data.load import Dataset, load
 from analysis.forecasting import ledger, nowcast_ledger
-from analysis.reports import forecast, overview, returns, salespeople, target_miss, tracking
+from analysis.reports import (
+    customers,
+    forecast,
+    overview,
+    returns,
+    salespeople,
+    target_miss,
+    tracking,
+)
 from analysis.reports.review import COMMON, CURRENT, Review, as_of_for, in_quarter
 from analysis.run import manifest, pages, params, publish, summary
 from analysis.run.execute import FILE_ONLY, execute
@@ -71,6 +79,7 @@ REPORTS: tuple[Report, ...] = (
     Report("overview", "Quarterly overview", overview.PARAMETERS),
     Report("target_miss", "Targets and the reasons for the gap", target_miss.PARAMETERS),
     Report("forecast", "Forecast and the odds of the targets", forecast.PARAMETERS),
+    Report("customers", "Customers, products and prices", customers.PARAMETERS),
     Report("returns", "Returns and quality", returns.PARAMETERS),
     Report("salespeople", "Salespeople", salespeople.PARAMETERS),
 )
