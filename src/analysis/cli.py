@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from analysis import __version__
+from analysis.core import i18n
 from analysis.core.errors import (
     ConfigError,
     DataError,
@@ -101,7 +102,10 @@ def _run(args: argparse.Namespace) -> int:
         if not sep or not name.strip():
             raise ParameterError(f"-p takes NAME=VALUE, got {item!r}")
         extra[name.strip()] = value
-    result = run(args.quarter, args.config, args.out, timeout=args.timeout, extra=extra)
+    result = run(
+        args.quarter, args.config, args.out, timeout=args.timeout, extra=extra,
+        language=args.language,
+    )  # fmt: skip
     print(f"Report for {result.quarter}: {result.index}")
     return 0
 
@@ -202,6 +206,13 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("reports"),
         help="folder that receives <quarter>/ (default: reports)",
+    )
+    run.add_argument(
+        "--language",
+        choices=i18n.LANGUAGES,
+        default=None,
+        help="language of the reports: en or zh (Simplified Chinese); default: the "
+        "configuration's language:, else en",
     )
     run.add_argument(
         "--timeout",

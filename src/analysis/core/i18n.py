@@ -56,17 +56,22 @@ def language() -> str:
 
 @cache
 def catalog(language: str) -> dict[str | tuple[str, str], str | tuple[str, ...]]:
-    """msgid (or (singular, plural)) → translation, for every translated message of a language."""
+    """msgid (a plural message's singular) → translation, for every translated message."""
     path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
     if not path.exists():
         return {}
     with path.open("rb") as handle:
         messages = read_po(handle, locale=language)
+    # a message with plural forms is looked up by its singular (n_)
     return {
-        message.id: message.string
+        message.id[0] if isinstance(message.id, tuple) else message.id: message.string
         for message in messages
-        if message.id and message.string and not message.fuzzy
+        if message.id and _translated(message.string) and not message.fuzzy
     }
+
+
+def _translated(string: str | tuple[str, ...]) -> bool:
+    return bool(string if isinstance(string, str) else string and string[0])
 
 
 def _(message: str) -> str:

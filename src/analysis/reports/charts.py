@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from analysis.core.i18n import _
 from analysis.reports import present
 from analysis.reports.fonts import use_style
 
@@ -72,7 +73,7 @@ def year_on_year(
     rows = table.loc[table[by] != "Total"]
     if len(rows) > TOP:
         rest = rows.iloc[TOP - 1 :]
-        other = {by: f"Other ({len(rest)})", "revenue": rest["revenue"].sum(),
+        other = {by: _("Other ({n})").format(n=len(rest)), "revenue": rest["revenue"].sum(),
                  "prior": rest["prior"].sum(min_count=1)}  # fmt: skip
         rows = pd.concat([rows.iloc[: TOP - 1], pd.DataFrame([other])], ignore_index=True)
     rows = rows.iloc[::-1]
@@ -117,7 +118,7 @@ def show(fig: Figure, alt: str | None = None) -> None:
 
     if alt is None:
         titles = [ax.get_title(loc="left") or ax.get_title() for ax in fig.axes]
-        alt = next((t for t in titles if t), "Chart")
+        alt = next((t for t in titles if t), _("Chart"))
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
     plt.close(fig)

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
+from analysis.core.i18n import _
 from analysis.forecasting import short
 from analysis.reports import present
 
@@ -92,7 +93,13 @@ def fan_chart(
                 lo = pd.concat([anchor["y"], fc[f"lo-{name}"]])
                 hi = pd.concat([anchor["y"], fc[f"hi-{name}"]])
                 ax.fill_between(
-                    x, lo, hi, color=grey, linewidth=0, label=f"{name} % interval", zorder=1
+                    x,
+                    lo,
+                    hi,
+                    color=grey,
+                    linewidth=0,
+                    label=_("{level} % interval").format(level=name),
+                    zorder=1,
                 )
                 style = _EDGES[i % len(_EDGES)]
                 ax.plot(x, lo, color="0.3", linewidth=0.6, linestyle=style, zorder=2)
@@ -103,7 +110,7 @@ def fan_chart(
                 color="black",
                 linewidth=1.4,
                 marker=".",
-                label="history",
+                label=_("history"),
                 zorder=3,
             )
             ax.plot(
@@ -115,14 +122,16 @@ def fan_chart(
                 marker="o",
                 markerfacecolor="white",
                 markersize=4,
-                label="forecast (mean)",
+                label=_("forecast (mean)"),
                 zorder=4,
             )
-            ax.set_title(uid, loc="left", fontsize=10)
+            ax.set_title(present.own(uid), loc="left", fontsize=10)
             if "history" in fc and short.is_short(int(fc["history"].min())):
                 quarters = int(fc["history"].min())  # the forecaster's flag: say so on the fan
                 ax.set_title(
-                    f"only {quarters} quarters of history:\nuncertainty larger than shown",
+                    _("only {n} quarters of history:\nuncertainty larger than shown").format(
+                        n=quarters
+                    ),
                     loc="right",
                     fontsize=7,
                     style="italic",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.core import i18n
 from analysis.core.errors import DataError, ParameterError
 from analysis.core.parameters import Parameter
 from analysis.core.quarters import FiscalCalendar
@@ -32,6 +33,10 @@ COMMON = (
     Parameter(
         "snapshot", str, "the data the runner loaded and checked; empty: load from config",
         run_owned=True,
+    ),
+    Parameter(
+        "language", str, "language of the report: en, or zh for Simplified Chinese",
+        choices=i18n.LANGUAGES, run_owned=True,
     ),
 )  # fmt: skip
 
@@ -102,15 +107,20 @@ def lines_in(sales: pd.DataFrame, calendar: FiscalCalendar, period: pd.Period) -
     return int((inside * weight).sum())
 
 
-def prepare(quarter: str = "latest", config: str = "sample", snapshot: str = "") -> Review:
-    """Check the notebook's common parameters, load the data and fix the quarter to review.
+def prepare(
+    quarter: str = "latest", config: str = "sample", snapshot: str = "", language: str = "en"
+) -> Review:
+    """Check the notebook's common parameters, set the language, load the data and fix the
+    quarter to review.
 
     ``quarter`` is a label such as ``2025Q4`` or ``latest`` (the latest complete quarter);
     ``config`` a YAML run configuration, or ``sample`` for the bundled sample data; ``snapshot``
-    the folder of data the runner already loaded (empty in JupyterLab: load from ``config``).
+    the folder of data the runner already loaded (empty in JupyterLab: load from ``config``);
+    ``language`` the language every text of the kernel is written in from now on.
     """
-    for parameter, value in zip(COMMON, (quarter, config, snapshot), strict=True):
+    for parameter, value in zip(COMMON, (quarter, config, snapshot, language), strict=True):
         parameter.check(value)
+    i18n.use(language)
     path = sample_config_path() if config.strip() in ("", "sample") else Path(config)
     dataset = snapshots.read(Path(snapshot), load_config(path)) if snapshot else load(path)
     return Review.of(dataset, quarter)

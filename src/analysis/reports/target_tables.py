@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.core.i18n import N_, _
 from analysis.core.schema import TARGET_DIMENSIONS
+from analysis.reports import present
 from analysis.reports.charts import TOP
 from analysis.targets import attainment as attainment_table
 from analysis.targets import bridge as bridge_table
@@ -23,9 +25,9 @@ from analysis.targets.phasing import Phasing
 #: Money columns summed in an ``Other`` row.
 _SUMMED = ("target", "actual", "targeted", "untargeted", "gap", "prior", *EFFECTS)
 #: Headings of the channel and finer tables.
-LABELS = {**attainment_table.LABELS, "segment": "Segment"}
+LABELS = {**attainment_table.LABELS, "segment": N_("Segment")}
 #: Headings of the bridge table (its actual: the targeted sales).
-BRIDGE_LABELS = {**bridge_table.LABELS, "actual": "Targeted sales"}
+BRIDGE_LABELS = {**bridge_table.LABELS, "actual": N_("Targeted sales")}
 #: Columns of the finer-grain table, in order.
 FINER = ("channel", "segment", "target", "targeted", "gap", "attainment", "prior", "yoy")
 
@@ -38,7 +40,7 @@ def channel_rows(table: Attainment, top: int = TOP) -> pd.DataFrame:
     targeted = targeted.reindex(targeted["gap"].abs().sort_values(ascending=False).index)
     apart = channels.loc[~channels["has_target"]]
     apart = apart.reindex(apart["actual"].abs().sort_values(ascending=False).index)
-    parts = [_top(targeted, top, "channel"), _top(apart, 3, "channel", "without a target")]
+    parts = [_top(targeted, top, "channel"), _top(apart, 3, "channel", apart=True)]
     total = table.table.loc[table.table["level"] == "total"]
     rows = pd.concat([*parts, total], ignore_index=True)
     return rows.drop(columns=[c for c in TARGET_DIMENSIONS if c in rows.columns])
@@ -52,14 +54,14 @@ def finer_rows(table: Attainment, top: int = TOP) -> pd.DataFrame:
         return rows
     dims = rows["level"].str.split("/").str[1:]
     pairs = zip(dims, rows.iterrows(), strict=True)
-    rows["segment"] = [" / ".join(str(row[d]) for d in names) for names, (_, row) in pairs]
+    rows["segment"] = [" / ".join(str(row[d]) for d in names) for names, (_i, row) in pairs]
     return _top(rows, top, "segment")
 
 
 def grain_words(rows: pd.DataFrame) -> str:
     """``region`` or ``region and product line``: what :func:`finer_rows` are set by."""
     dims = dict.fromkeys(d for level in rows["level"] for d in level.split("/")[1:])
-    return " and ".join(d.replace("_", " ") for d in dims)
+    return _(" and ").join(present.dimension(d) for d in dims)
 
 
 def bridge_rows(bridge: Bridge, top: int = TOP) -> pd.DataFrame:
@@ -86,7 +88,10 @@ def phasing_rows(split: Phasing, top: int = TOP) -> pd.DataFrame:
     months = [c for c in wide.columns if c not in ("channel", "quarter")]
     if len(wide) > top:
         rest = wide.iloc[top - 1 :]
-        other = {"channel": f"Other ({len(rest)})", **rest[[*months, "quarter"]].sum().to_dict()}
+        other = {
+            "channel": _("Other ({n})").format(n=len(rest)),
+            **rest[[*months, "quarter"]].sum().to_dict(),
+        }
         wide = pd.concat([wide.iloc[: top - 1], pd.DataFrame([other])], ignore_index=True)
     total = {"channel": "Total", **wide[[*months, "quarter"]].sum().to_dict()}
     return pd.concat([wide, pd.DataFrame([total])], ignore_index=True)
@@ -101,13 +106,13 @@ def untargeted_rows(drill: Drilldown, dimension: str, top: int = TOP) -> pd.Data
     return _top(rows.reset_index(drop=True), top, "segment")
 
 
-def _top(rows: pd.DataFrame, top: int, name: str, what: str = "") -> pd.DataFrame:
+def _top(rows: pd.DataFrame, top: int, name: str, *, apart: bool = False) -> pd.DataFrame:
     """The first ``top - 1`` rows and one summed ``Other (n)`` row when there are more than
-    ``top``; ``what`` words the summed row (``Other (40 without a target)``)."""
+    ``top``; rows ``apart`` (without a target) sum as ``Other (40 without a target)``."""
     if len(rows) <= top:
         return rows
     rest = rows.iloc[top - 1 :]
-    label = f"Other ({len(rest)}{' ' + what if what else ''})"
+    label = (_("Other ({n} without a target)") if apart else _("Other ({n})")).format(n=len(rest))
     other = {c: rest[c].sum(min_count=1) for c in _SUMMED if c in rows.columns}
     other[name] = label
     if "has_target" in rows.columns:

@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from analysis.core.i18n import _
 from analysis.reports import present
 from analysis.reports.charts import TOP
 from analysis.reports.fonts import use_style
@@ -42,7 +43,7 @@ def waterfall(
     fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(labels) + 1.5), 4.4), layout="constrained")
     level = start[1]
     _bar(ax, 0, 0.0, start[1], _ENDS, present.money(start[1], currency, short=True))
-    for x, (_, value) in enumerate(steps, start=1):
+    for x, (_label, value) in enumerate(steps, start=1):
         style = _UP if value >= 0 else _DOWN
         text = ("+" if value > 0 else "") + present.money(value, currency, short=True)
         _bar(ax, x, level, value, style, text)
@@ -58,7 +59,8 @@ def waterfall(
     zoom = _zoom(start[1], end[1], steps)
     if zoom is not None:
         ax.set_ylim(*zoom)
-        ax.set_ylabel(f"axis starts at {present.money(zoom[0], currency, short=True)}", fontsize=8)
+        start = present.money(zoom[0], currency, short=True)
+        ax.set_ylabel(_("axis starts at {amount}").format(amount=start), fontsize=8)
     else:
         ax.set_ylim(low - 0.08 * (high - low or 1), high + 0.08 * (high - low or 1))
     ax.axhline(0, color="black", linewidth=0.6)
@@ -103,16 +105,18 @@ def channel_waterfall(bridge: Bridge, currency: str, *, title: str | None = None
     targeted = channels.loc[channels["has_target"]]
     order = targeted["gap"].abs().sort_values(ascending=False, kind="stable").index
     shown = targeted.loc[order[: TOP - 1] if len(order) > TOP else order]
-    steps = [(str(row["channel"]), float(row["gap"])) for _, row in shown.iterrows()]
+    steps = [(str(row["channel"]), float(row["gap"])) for _row, row in shown.iterrows()]
     if len(order) > TOP:
         rest = targeted.loc[order[TOP - 1 :], "gap"]
-        steps.append((f"Other ({len(rest)})", float(rest.sum())))
+        steps.append((_("Other ({n})").format(n=len(rest)), float(rest.sum())))
     fig = waterfall(
-        ("Target", _value(total["target"])),
+        (_("Target"), _value(total["target"])),
         steps,
-        ("Targeted sales", float(total["actual"]) - float(total["untargeted"])),
+        (_("Targeted sales"), float(total["actual"]) - float(total["untargeted"])),
         title=title
-        or f"{bridge.quarter}{_marked(bridge.marker)}: from target to targeted sales by channel",
+        or _("{quarter}{marker}: from target to targeted sales by channel").format(
+            quarter=bridge.quarter, marker=_marked(bridge.marker)
+        ),
         currency=currency,
     )
     _apart(fig, channels.loc[~channels["has_target"]], currency)
@@ -130,16 +134,18 @@ def effect_waterfall(
     table = bridge.table
     total = table.iloc[-1]
     steps = [
-        (EFFECT_LABELS[e], float(total[e]))
+        (_(EFFECT_LABELS[e]), float(total[e]))
         for e in EFFECTS
         if e != "untargeted" and (keep_zero or total[e] != 0)
     ]
     fig = waterfall(
-        ("Target", _value(total["target"])),
+        (_("Target"), _value(total["target"])),
         steps,
-        ("Targeted sales", float(total["actual"]) - float(total["untargeted"])),
+        (_("Targeted sales"), float(total["actual"]) - float(total["untargeted"])),
         title=title
-        or f"{bridge.quarter}{_marked(bridge.marker)}: from target to targeted sales by effect",
+        or _("{quarter}{marker}: from target to targeted sales by effect").format(
+            quarter=bridge.quarter, marker=_marked(bridge.marker)
+        ),
         currency=currency,
     )
     _apart(fig, table.iloc[:-1].loc[~table.iloc[:-1]["has_target"]], currency)
@@ -152,11 +158,13 @@ def _apart(fig: Figure, untargeted, currency: str) -> None:
     if sold.empty:
         return
     names = [f"{r['channel']} {present.money(r['actual'], currency, short=True)}"
-             for _, r in sold.head(3).iterrows()]  # fmt: skip
+             for _row, r in sold.head(3).iterrows()]  # fmt: skip
     if len(sold) > 3:
-        names.append(f"{len(sold) - 3} more")
+        names.append(_("{n} more").format(n=len(sold) - 3))
     fig.axes[0].set_xlabel(
-        "Sold without a target, not in the bridge: " + ", ".join(names), fontsize=8, loc="left"
+        _("Sold without a target, not in the bridge: {names}").format(names=_(", ").join(names)),
+        fontsize=8,
+        loc="left",
     )
 
 
@@ -180,7 +188,7 @@ def attainment_bars(attainment: Attainment, *, title: str | None = None) -> Figu
         channels = channels.sort_values("attainment", kind="stable")
         rest = channels.iloc[TOP - 1 :]
         other = rest.iloc[:1].assign(
-            channel=f"Other ({len(rest)})",
+            channel=_("Other ({n})").format(n=len(rest)),
             attainment=float(rest["targeted"].sum()) / float(rest["target"].sum()),
         )
         channels = pd.concat([channels.iloc[: TOP - 1], other])
@@ -208,10 +216,14 @@ def attainment_bars(attainment: Attainment, *, title: str | None = None) -> Figu
     ax.set_xlim(0, right * 1.15)
     missing = [str(c) for c in table.loc[~table["has_target"], "channel"]]
     if missing:
-        named = missing[:3] + ([f"{len(missing) - 3} more"] if len(missing) > 3 else [])
-        ax.set_xlabel("No target: " + ", ".join(named), fontsize=8, loc="left")
+        more = [_("{n} more").format(n=len(missing) - 3)] if len(missing) > 3 else []
+        named = _(", ").join(missing[:3] + more)
+        ax.set_xlabel(_("No target: {names}").format(names=named), fontsize=8, loc="left")
     ax.set_title(
-        title or f"{attainment.period_label}{_marked(attainment.marker)}: attainment of target",
+        title
+        or _("{quarter}{marker}: attainment of target").format(
+            quarter=attainment.period_label, marker=_marked(attainment.marker)
+        ),
         loc="left",
     )
     ax.spines[["top", "right"]].set_visible(False)

@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from analysis import __version__
+from analysis.core import i18n
 from analysis.core.files import write_atomic
+from analysis.core.i18n import _
 from analysis.data.load import Dataset
 from analysis.reports import present
+from analysis.run.export import HTML_LANG
 
 SUMMARY = "summary.json"
 #: Parameters that are the runner's own plumbing (relative paths inside one run), never shown.
@@ -26,7 +29,8 @@ PLUMBING = ("snapshot", "output_dir", "ledger", "record_to")
 
 def nav(reports: Sequence[tuple[str, str]], current: str) -> str:
     """Links to every quarter, this quarter and each report (file name, title)."""
-    links = ["<a href='../index.html'>All quarters</a>", "<a href='index.html'>This quarter</a>"]
+    every, this = html.escape(_("All quarters")), html.escape(_("This quarter"))
+    links = [f"<a href='../index.html'>{every}</a>", f"<a href='index.html'>{this}</a>"]
     for name, title in reports:
         shown = html.escape(title)
         href = html.escape(f"{name}.html")
@@ -38,9 +42,13 @@ def nav(reports: Sequence[tuple[str, str]], current: str) -> str:
 
 def footer(dataset: Dataset, values: dict[str, dict[str, Any]], started: datetime) -> str:
     """Where the numbers come from: rows of each source, the parameters, currency and version."""
-    sources = "; ".join(
-        f"{r.source}: {r.rows_read:,} rows read, {r.rows_used:,} used, "
-        f"{r.rows_read - r.rows_used:,} set aside"
+    sources = _("; ").join(
+        _("{source}: {read} rows read, {used} used, {aside} set aside").format(
+            source=r.source,
+            read=present.count(r.rows_read),
+            used=present.count(r.rows_used),
+            aside=present.count(r.rows_read - r.rows_used),
+        )
         for r in dataset.reports
     )
     merged = {k: v for report_values in values.values() for k, v in report_values.items()}
@@ -49,9 +57,15 @@ def footer(dataset: Dataset, values: dict[str, dict[str, Any]], started: datetim
     if shown.get("config", "sample") != "sample":
         shown["config"] = Path(str(shown["config"])).name
     parameters = ", ".join(f"{k} = {v}" for k, v in shown.items())
-    text = (
-        f"Data: {sources}. Parameters: {parameters}. Currency: {dataset.config.currency}. "
-        f"Run {started:%Y-%m-%d %H:%M}, quarterly-sales-workbench {__version__}."
+    text = _(
+        "Data: {sources}. Parameters: {parameters}. Currency: {currency}. "
+        "Run {started}, quarterly-sales-workbench {version}."
+    ).format(
+        sources=sources,
+        parameters=parameters,
+        currency=dataset.config.currency,
+        started=f"{started:%Y-%m-%d %H:%M}",
+        version=__version__,
     )
     return html.escape(text)
 
@@ -59,7 +73,7 @@ def footer(dataset: Dataset, values: dict[str, dict[str, Any]], started: datetim
 def page(title: str, body: str) -> str:
     """A small self-contained HTML page (index pages)."""
     return (
-        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html>\n<html lang='{HTML_LANG[i18n.language()]}'><head><meta charset='utf-8'>"
         f"<title>{html.escape(title)}</title>"
         "<style>body{font-family:sans-serif;max-width:50rem;margin:2rem auto;line-height:1.5}"
         "td,th{padding:0.2rem 0.8rem;text-align:left}td.num{text-align:right}</style>"
@@ -74,7 +88,8 @@ def quarter_index(title: str, reports: Sequence[tuple[str, str]], headline: str)
         for name, report_title in reports
     )
     body = (
-        f"<p><a href='../index.html'>All quarters</a></p><h1>{html.escape(title)}</h1>"
+        "<p><a href='../index.html'>" + html.escape(_("All quarters")) + "</a></p>"
+        f"<h1>{html.escape(title)}</h1>"
         f"<p>{html.escape(headline)}</p><ul>{items}</ul>"
     )
     return page(title, body)
@@ -93,14 +108,18 @@ def write_root_index(out: Path) -> None:
             f"<tr><td><a href='{html.escape(folder.name)}/index.html'>"
             f"{html.escape(folder.name)}</a></td>{cells}</tr>"
         )
-    table = (
-        "<table><tr><th>Quarter</th><th>Revenue</th><th>Change on a year earlier</th>"
-        "<th>Attainment</th><th>Next quarter (forecast)</th><th>Chance of its target</th></tr>"
-        f"{''.join(rows)}</table>"
+    headings = (
+        _("Quarter"),
+        _("Revenue"),
+        _("Change on a year earlier"),
+        _("Attainment"),
+        _("Next quarter (forecast)"),
+        _("Chance of its target"),
     )
-    write_atomic(
-        out / "index.html", page("Quarterly reports", f"<h1>Quarterly reports</h1>{table}")
-    )
+    header = "".join(f"<th>{html.escape(h)}</th>" for h in headings)
+    table = f"<table><tr>{header}</tr>{''.join(rows)}</table>"
+    title = html.escape(_("Quarterly reports"))
+    write_atomic(out / "index.html", page(_("Quarterly reports"), f"<h1>{title}</h1>{table}"))
 
 
 def _figures(info: dict[str, Any]) -> list[str]:

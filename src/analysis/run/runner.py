@@ -18,15 +18,17 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
+from analysis.core import i18n
 from analysis.core.bundled import notebooks_dir
 from analysis.core.errors import PublishError, RunError, WorkbenchError
+from analysis.core.i18n import N_, _
 from analysis.core.parameters import Parameter
 from analysis.data import snapshot
 from analysis.data.check import check_hierarchy
@@ -59,9 +61,9 @@ class Report:
 
 
 REPORTS: tuple[Report, ...] = (
-    Report("overview", "Quarterly overview", overview.PARAMETERS),
-    Report("target_miss", "Targets and the reasons for the gap", target_miss.PARAMETERS),
-    Report("forecast", "Forecast and the odds of the targets", forecast.PARAMETERS),
+    Report("overview", N_("Quarterly overview"), overview.PARAMETERS),
+    Report("target_miss", N_("Targets and the reasons for the gap"), target_miss.PARAMETERS),
+    Report("forecast", N_("Forecast and the odds of the targets"), forecast.PARAMETERS),
 )
 
 
@@ -81,11 +83,13 @@ def run(
     timeout: int = 600,
     extra: Mapping[str, str] | None = None,
     reports: Sequence[Report] = REPORTS,
+    language: str | None = None,
 ) -> RunResult:
     """Check parameters, load the data once, execute every report notebook, publish them together.
 
     ``extra`` holds further notebook parameters as text (``-p horizon=8``): each must be a
     parameter of at least one report that the run does not set itself, with an allowed value.
+    ``language`` (``en``, ``zh``) overrides the configuration's ``language:``.
     """
     started, t0 = datetime.now(), time.perf_counter()
     out = _output_folder(Path(out))
@@ -96,7 +100,10 @@ def run(
             params.check_notebook(report.notebook, report.parameters)
         chosen = params.from_command_line({r.name: r.parameters for r in reports}, extra or {})
         config_path = Path(config) if config else sample_config_path()
-        dataset = load(load_config(config_path))
+        loaded_config = load_config(config_path)
+        if language is not None:
+            loaded_config = replace(loaded_config, language=language)  # checked again
+        dataset = load(loaded_config)
         check_hierarchy(dataset)  # the forecast's series apart: found now, not minutes in
         for report in dataset.reports:
             log.info("%s", report.summary())
@@ -180,6 +187,7 @@ def _publish(
         "output_dir": ".",
         "ledger": _relative(book, here),
         "record_to": _relative(filed, here),
+        "language": dataset.config.language,
     }
     values = {r.name: params.for_notebook(r.parameters, owned, chosen) for r in reports}
     with publish.quarter_lock(out, label):
@@ -187,7 +195,8 @@ def _publish(
         try:
             snapshot.write(dataset, data)
             failed = out / ".failed" / f"{label}-{stamp}"
-            _build(dataset, review, values, reports, staging, failed, timeout, started)
+            with i18n.speaking(dataset.config.language):  # the runner's own pages
+                _build(dataset, review, values, reports, staging, failed, timeout, started)
             _write_manifest(dataset, sources, values, reports, staging, started)
             folder = publish.swap_in(staging, out / label)
             if filed.is_file():
@@ -196,7 +205,8 @@ def _publish(
         finally:
             for leftover in (staging, data):
                 shutil.rmtree(leftover, ignore_errors=True)
-        pages.write_root_index(out)
+        with i18n.speaking(dataset.config.language):
+            pages.write_root_index(out)
     return folder
 
 
@@ -236,16 +246,17 @@ def _build(
         done.result()
     figures = overview.summary(review)
     figures["next_quarter"] = summary.next_quarter(review, staging / "forecast.csv")
-    title = f"{dataset.config.company or 'Sales'} {review.label}"
+    company = dataset.config.company or _("Sales")
+    title = f"{company} {review.label}"
     footer = pages.footer(dataset, values, started)
-    listed = [(r.name, r.title) for r in reports]
+    listed = [(r.name, _(r.title)) for r in reports]
     for report in reports:
         path = staging / f"{report.name}.ipynb"
         executed = _scrubbed(nbformat.read(path, as_version=4), report)
         nbformat.write(executed, path)
         page = to_html(
             executed,
-            f"{title} · {report.title}",
+            f"{title} · " + _(report.title),
             nav_html=pages.nav(listed, current=report.name),
             footer_html=footer,
         )
