@@ -21,7 +21,7 @@ TOP = 12
 
 
 def _money_axis(ax: Axes, currency: str, axis: str = "y") -> None:
-    formatter = FuncFormatter(lambda v, _: present.money(v, currency, short=True))
+    formatter = FuncFormatter(lambda v, _: present.tick(v, currency))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 

@@ -138,7 +138,7 @@ def fan_chart(
                 )
             if currency:
                 ax.yaxis.set_major_formatter(
-                    FuncFormatter(lambda v, _: present.money(v, currency, short=True))
+                    FuncFormatter(lambda v, _: present.tick(v, currency))
                 )
             ax.tick_params(axis="x", labelrotation=30, labelsize=8)
             ax.tick_params(axis="y", labelsize=8)

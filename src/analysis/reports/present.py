@@ -80,6 +80,11 @@ def money(value: float, currency: str, *, short: bool = False) -> str:
     return f"{sign}{symbol(currency)}{amount:,.0f}"
 
 
+def tick(value: float, currency: str) -> str:
+    """A chart's money axis: ``¥1.20 M`` (as :func:`money` short), in Chinese ``800万元``."""
+    return zh_numbers.tick(value, currency) if _chinese() else money(value, currency, short=True)
+
+
 def count(value: float) -> str:
     """Units and other plain numbers: ``12,344``, or ``12,344.5`` when not whole."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -53,7 +53,7 @@ def waterfall(
     ax.plot([x - 1.4, x - 0.4], [level, level], color="black", linewidth=0.6, linestyle=":")
     _bar(ax, x, 0.0, end[1], _ENDS | {"hatch": "..."}, present.money(end[1], currency, short=True))
     ax.set_xticks(range(len(labels)), [str(v) for v in labels], rotation=30, ha="right")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: present.money(v, currency, short=True)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: present.tick(v, currency)))
     low = min(0.0, *np.cumsum([start[1], *(s[1] for s in steps)]), end[1])
     high = max(0.0, *np.cumsum([start[1], *(s[1] for s in steps)]), end[1])
     zoom = _zoom(start[1], end[1], steps)

@@ -68,6 +68,16 @@ def money(value: float, currency: str, *, fixed: str = "") -> str:
     return f"{number} {unit}{currency_unit(currency)}".replace("  ", " ")
 
 
+def tick(value: float, currency: str) -> str:
+    """An axis tick: ``800万元``, ``1.5亿元``, ``0元`` (at most one decimal, no spaces)."""
+    amount = abs(value)
+    for start, divisor, unit in _units():
+        if amount >= start:
+            number = format_decimal(value / divisor, "#,##0.#", locale=LOCALE)
+            return f"{number}{unit}{currency_unit(currency).strip()}"
+    return f"{format_decimal(value, '#,##0', locale=LOCALE)}{currency_unit(currency).strip()}"
+
+
 def count(value: float, measure: str = "") -> str:
     """A count of things: ``3.5 万套``, ``12,344 套`` (``measure`` the measure word)."""
     number, unit = scaled(value, digits=1)
