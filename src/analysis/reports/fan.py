@@ -137,9 +137,7 @@ def fan_chart(
                     style="italic",
                 )
             if currency:
-                ax.yaxis.set_major_formatter(
-                    FuncFormatter(lambda v, _: present.tick(v, currency))
-                )
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: present.tick(v, currency)))
             ax.tick_params(axis="x", labelrotation=30, labelsize=8)
             ax.tick_params(axis="y", labelsize=8)
             ax.spines[["top", "right"]].set_visible(False)
