@@ -56,14 +56,18 @@ def footer(dataset: Dataset, values: dict[str, dict[str, Any]], started: datetim
     return html.escape(text)
 
 
+#: The reports' one stylesheet, shared by the notebook pages' template and these pages.
+STYLESHEET = Path(__file__).parent / "templates" / "report" / "report.css"
+
+
 def page(title: str, body: str) -> str:
-    """A small self-contained HTML page (index pages)."""
+    """A small self-contained HTML page (index pages) with the reports' stylesheet."""
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1.0'>"
         f"<title>{html.escape(title)}</title>"
-        "<style>body{font-family:sans-serif;max-width:50rem;margin:2rem auto;line-height:1.5}"
-        "td,th{padding:0.2rem 0.8rem;text-align:left}td.num{text-align:right}</style>"
-        f"</head><body>{body}</body></html>\n"
+        f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>"
+        f"</head><body><main>{body}</main></body></html>\n"
     )
 
 
