@@ -71,8 +71,9 @@ TOP_SEGMENTS = 8
 
 def trend(review: Review, by: str, quarters: int = 12, top: int = TOP_SEGMENTS) -> pd.DataFrame:
     """Revenue of the ``quarters`` quarters up to the reviewed one: quarters x values of ``by``,
-    largest first; beyond ``top`` values the rest are one column, ``Other (n)``. A quarter the
-    data cover in part is marked in its label (``2019Q4 (partial: data from 2019-12-29)``)."""
+    largest first; beyond ``top`` values the rest are one column, ``Other (n)``. Quarters the data
+    cover in part are listed in ``attrs["partial"]`` (``{"2019Q4": "data from 2019-12-29"}``),
+    which the chart marks."""
     series = quarterly(review.dataset.sales, review.calendar, by=[by], coverage=review.coverage)
     first = review.quarter - (quarters - 1)
     periods = series["ds"].dt.to_period(review.calendar.freq)
@@ -85,8 +86,13 @@ def trend(review: Review, by: str, quarters: int = 12, top: int = TOP_SEGMENTS) 
     if len(order) > top:
         rest = order[top - 1 :]
         wide = wide[order[: top - 1]].assign(**{f"Other ({len(rest)})": wide[rest].sum(axis=1)})
-    shown = {review.calendar.label(p): review.shown(p) for p in periods.loc[window.index]}
-    return wide.rename(index=shown)
+    partial = {
+        review.calendar.label(p): review.coverage.extent(p)
+        for p in periods.loc[window.index].unique()
+        if review.coverage.is_partial(p)
+    }
+    wide.attrs["partial"] = partial
+    return wide
 
 
 def headline(review: Review, table: pd.DataFrame | None = None) -> str:
