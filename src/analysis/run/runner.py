@@ -35,7 +35,7 @@ from analysis.data.load import Dataset, load
 from analysis.forecasting import ledger
 from analysis.reports import forecast, overview, target_miss
 from analysis.reports.review import COMMON, Review
-from analysis.run import manifest, pages, params, publish, summary
+from analysis.run import landing, manifest, pages, params, publish, summary
 from analysis.run.execute import FILE_ONLY, execute
 from analysis.run.export import to_html
 from analysis.run.runlog import RunLog
@@ -196,7 +196,7 @@ def _publish(
         finally:
             for leftover in (staging, data):
                 shutil.rmtree(leftover, ignore_errors=True)
-        pages.write_root_index(out)
+        landing.write_root_index(out)
     return folder
 
 
@@ -236,6 +236,8 @@ def _build(
         done.result()
     figures = overview.summary(review)
     figures["next_quarter"] = summary.next_quarter(review, staging / "forecast.csv")
+    figures["biggest_miss"] = summary.biggest_miss(staging / "target_miss.csv")
+    figures["trend"] = summary.trend(review)
     title = f"{dataset.config.company or 'Sales'} {review.label}"
     footer = pages.footer(dataset, values, started)
     listed = [(r.name, r.title) for r in reports]
@@ -251,7 +253,7 @@ def _build(
         )
         (staging / f"{report.name}.html").write_text(page, encoding="utf-8")
     (staging / "index.html").write_text(
-        pages.quarter_index(title, listed, figures["text"]["headline"]), encoding="utf-8"
+        landing.quarter_page(title, listed, figures, landing.notes(review)), encoding="utf-8"
     )
     (staging / pages.SUMMARY).write_text(
         json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8"
