@@ -56,14 +56,16 @@ def language() -> str:
 
 @cache
 def catalog(language: str) -> dict[str | tuple[str, str], str | tuple[str, ...]]:
-    """msgid (or (singular, plural)) → translation, for every translated message of a language."""
+    """msgid (a plural's singular) → translation (a plural's forms), for every translated message
+    of a language."""
     path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
     if not path.exists():
         return {}
     with path.open("rb") as handle:
         messages = read_po(handle, locale=language)
+    # a plural message is found by its singular, as n_() asks for it
     return {
-        message.id: message.string
+        (message.id[0] if isinstance(message.id, tuple) else message.id): message.string
         for message in messages
         if message.id and message.string and not message.fuzzy
     }

@@ -287,11 +287,12 @@ def headline(outlook: Outlook) -> str:
 
 
 def paragraphs(outlook: Outlook) -> list[str]:
-    """The report's opening: the headline and how the forecasts were made, or why there is none;
-    a history with quarters without sales says so."""
+    """The report's opening: the headline and its caveats, or why there is none; a history with
+    quarters without sales says so (how the forecasts were made is :func:`method_note`, at the
+    end of the page)."""
     if not outlook.made:
         return [outlook.missing, *_partial_review(outlook.review)]
-    texts = [headline(outlook), *outlook.left_out, method_note(outlook)]
+    texts = [headline(outlook), *outlook.left_out]
     texts += short.notes(outlook.forecasts.loc[outlook.forecasts["level"].isin(REPORTED_LEVELS)])
     if outlook.unsold:
         which = "it as a quarter" if len(outlook.unsold) == 1 else "them as quarters"
@@ -308,19 +309,6 @@ def _partial_review(review: Review) -> list[str]:
     if not review.partial:
         return []
     return [f"Note: {review.label} is partial ({review.coverage.extent(review.quarter)})."]
-
-
-def method_note(outlook: Outlook) -> str:
-    """How the forecasts were made, in a manager's words."""
-    how = "MinT (shrinkage)" if outlook.method == "mint_shrink" else "bottom-up"
-    return (
-        "Each series is forecast by the mean of six statistical models: four exponential-"
-        "smoothing models (CES, Holt-Winters, and simple and automatic ETS on seasonally "
-        "adjusted data), a trend model (ARIMA) and a model learnt from all series together "
-        "(left out where there is too little history); intervals are calibrated on past "
-        f"forecast errors, and the levels are reconciled ({how}) so that channels add up to the "
-        "company total."
-    )
 
 
 def fan_title(outlook: Outlook) -> str:

@@ -5,11 +5,15 @@ Pure functions of a :class:`~analysis.reports.review.Review`, so that the notebo
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from analysis.core.i18n import _
 from analysis.data.series import quarterly
 from analysis.reports import present
+from analysis.reports.charts import TOP
 from analysis.reports.review import COMMON, Review
+from analysis.reports.tables import DIMENSIONS
 from analysis.targets.attainment import attainment
 
 #: The overview notebook's parameters.
@@ -47,15 +51,35 @@ def revenue_by(review: Review, by: str) -> pd.DataFrame:
     return frame.rename_axis(by).reset_index()
 
 
+def shown_rows(table: pd.DataFrame, by: str, top: int = TOP) -> pd.DataFrame:
+    """:func:`revenue_by` as a page shows it: the ``top - 1`` largest by name and the rest as one
+    ``Other (n)`` row when there are more than ``top``, then the total (the CSV-like full table
+    stays the notebook's check)."""
+    rows, total = table.iloc[:-1], table.iloc[-1:]
+    if len(rows) <= top:
+        return table
+    rest = rows.iloc[top - 1 :]
+    other = {
+        by: _("Other ({n})").format(n=len(rest)),
+        "revenue": rest["revenue"].sum(),
+        "prior": rest["prior"].sum(min_count=1),
+        "change": rest["change"].sum(min_count=1),
+        "share": rest["share"].sum(),
+    }
+    prior = other["prior"]
+    other["change_pct"] = other["change"] / prior if pd.notna(prior) and prior > 0 else np.nan
+    return pd.concat([rows.iloc[: top - 1], pd.DataFrame([other]), total], ignore_index=True)
+
+
 def comparison_labels(review: Review, by: str) -> dict[str, str]:
     """Column headings of :func:`revenue_by` for the reader."""
     return {
-        by: by.replace("_", " ").capitalize(),
+        by: _(DIMENSIONS.get(by, by)),
         "revenue": review.shown(review.quarter),
         "prior": review.shown(review.quarter - 4),
-        "change": "Change",
-        "change_pct": "Change %",
-        "share": f"Share of {review.label}",
+        "change": _("Change"),
+        "change_pct": _("Change %"),
+        "share": _("Share of {quarter}").format(quarter=review.label),
     }
 
 

@@ -65,8 +65,8 @@ def partial_note(fig: Figure, partial: Mapping[str, str]) -> None:
     text = "; ".join(
         _("{quarter}: {extent}").format(quarter=q, extent=what) for q, what in partial.items()
     )
-    fig.text(0.01, 0.0, f"{PARTIAL} {_('partial quarter')}: {text}", fontsize=7, ha="left",
-             va="bottom", style="italic")  # fmt: skip
+    line = _("{mark} partial quarter: {quarters}").format(mark=PARTIAL, quarters=text)
+    fig.text(0.01, 0.0, line, fontsize=7, ha="left", va="bottom", style="italic")
 
 
 def thin_ticks(ax: Axes, positions: Sequence[object], labels: Sequence[str], most: int) -> None:

@@ -1,18 +1,22 @@
 """Executed notebooks to HTML that a manager reads: no code, no prompts, no parameter cells, no CDN.
 
-The page uses the ``report`` template in ``templates/`` (JupyterLab's look without any script
-loaded from the network). Navigation and footer are HTML made by the caller, already escaped.
+The page uses the ``report`` template in ``templates/``: the lab template's structure with our own
+lean stylesheet (``report.css``) and nothing loaded from the network. Navigation and footer are
+HTML made by the caller, already escaped.
 """
 
 from __future__ import annotations
 
 import copy
+import html
 import re
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
+
+from analysis.core.i18n import _, language
 
 TEMPLATES = Path(__file__).parent / "templates"
 HIDDEN_TAGS = {"parameters", "injected-parameters", "hide"}
@@ -44,6 +48,7 @@ def to_html(
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        language_code=language(),
     )
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True), enabled=True
@@ -60,4 +65,5 @@ def _with_contents(page: str) -> str:
     if len(sections) < 2:
         return page.replace(_CONTENTS, "", 1)
     links = " · ".join(f"<a href='#{anchor}'>{title.strip()}</a>" for anchor, title in sections)
-    return page.replace(_CONTENTS, f"<nav class='report-contents'>Sections: {links}</nav>", 1)
+    label = html.escape(_("Sections:"))
+    return page.replace(_CONTENTS, f"<nav class='report-contents'>{label} {links}</nav>", 1)

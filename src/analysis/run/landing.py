@@ -175,11 +175,13 @@ def quarter_page(
     noted = ""
     if data_notes:
         items = "".join(f"<li>{html.escape(n)}</li>" for n in data_notes)
-        noted = f"<h2>{html.escape(_('Data notes'))}</h2><ul class='notes'>{items}</ul>"
+        heading = html.escape(_("Data notes"))
+        noted = f"<h2>{heading}</h2><ul class='notes'>{items}</ul>"
+    back, reports_heading = html.escape(_("All quarters")), html.escape(_("Reports"))
     body = (
-        f"<nav class='report-nav'><a href='../index.html'>{html.escape(_('All quarters'))}</a>"
-        f"</nav><h1>{html.escape(title)}</h1>{tiles(figures)}{noted}{trend_chart(figures)}"
-        f"<h2>{html.escape(_('Reports'))}</h2><ul class='links'>{links}</ul>"
+        f"<nav class='report-nav'><a href='../index.html'>{back}</a></nav>"
+        f"<h1>{html.escape(title)}</h1>{tiles(figures)}{noted}{trend_chart(figures)}"
+        f"<h2>{reports_heading}</h2><ul class='links'>{links}</ul>"
     )
     return page(title, body)
 
@@ -201,10 +203,11 @@ def write_root_index(out: Path) -> None:
             f"{html.escape(folder.name)}</a></td>{cells}<td>{accuracy}</td></tr>"
         )
     numbers = [_("Revenue"), _("Change on a year earlier"), _("Attainment")]
+    first, last = _("Quarter"), _("The forecast made for it, and how it turned out")
     head = (
-        f"<th>{html.escape(_('Quarter'))}</th>"
+        f"<th>{html.escape(first)}</th>"
         + "".join(f"<th class='num'>{html.escape(h)}</th>" for h in numbers)
-        + f"<th>{html.escape(_('The forecast made for it, and how it turned out'))}</th>"
+        + f"<th>{html.escape(last)}</th>"
     )
     table = f"<div class='table-box'><table><tr>{head}</tr>{''.join(rows)}</table></div>"
     title = html.escape(_("Quarterly reports"))

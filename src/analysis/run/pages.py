@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis import __version__
+from analysis.core.i18n import _, language
 from analysis.data.load import Dataset
 
 SUMMARY = "summary.json"
@@ -23,7 +24,8 @@ PLUMBING = ("snapshot", "output_dir", "ledger", "record_to")
 
 def nav(reports: Sequence[tuple[str, str]], current: str) -> str:
     """Links to every quarter, this quarter and each report (file name, title)."""
-    links = ["<a href='../index.html'>All quarters</a>", "<a href='index.html'>This quarter</a>"]
+    back, here = html.escape(_("All quarters")), html.escape(_("This quarter"))
+    links = [f"<a href='../index.html'>{back}</a>", f"<a href='index.html'>{here}</a>"]
     for name, title in reports:
         shown = html.escape(title)
         href = html.escape(f"{name}.html")
@@ -36,8 +38,12 @@ def nav(reports: Sequence[tuple[str, str]], current: str) -> str:
 def footer(dataset: Dataset, values: dict[str, dict[str, Any]], started: datetime) -> str:
     """Where the numbers come from: rows of each source, the parameters, currency and version."""
     sources = "; ".join(
-        f"{r.source}: {r.rows_read:,} rows read, {r.rows_used:,} used, "
-        f"{r.rows_read - r.rows_used:,} set aside"
+        _("{source}: {read} rows read, {used} used, {aside} set aside").format(
+            source=r.source,
+            read=f"{r.rows_read:,}",
+            used=f"{r.rows_used:,}",
+            aside=f"{r.rows_read - r.rows_used:,}",
+        )
         for r in dataset.reports
     )
     merged = {k: v for report_values in values.values() for k, v in report_values.items()}
@@ -46,9 +52,15 @@ def footer(dataset: Dataset, values: dict[str, dict[str, Any]], started: datetim
     if shown.get("config", "sample") != "sample":
         shown["config"] = Path(str(shown["config"])).name
     parameters = ", ".join(f"{k} = {v}" for k, v in shown.items())
-    text = (
-        f"Data: {sources}. Parameters: {parameters}. Currency: {dataset.config.currency}. "
-        f"Run {started:%Y-%m-%d %H:%M}, quarterly-sales-workbench {__version__}."
+    text = _(
+        "Data: {sources}. Parameters: {parameters}. Currency: {currency}. Run {started}, "
+        "quarterly-sales-workbench {version}."
+    ).format(
+        sources=sources,
+        parameters=parameters,
+        currency=dataset.config.currency,
+        started=f"{started:%Y-%m-%d %H:%M}",
+        version=__version__,
     )
     return html.escape(text)
 
@@ -60,7 +72,7 @@ STYLESHEET = Path(__file__).parent / "templates" / "report" / "report.css"
 def page(title: str, body: str) -> str:
     """A small self-contained HTML page (index pages) with the reports' stylesheet."""
     return (
-        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html>\n<html lang='{language()}'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1.0'>"
         f"<title>{html.escape(title)}</title>"
         f"<style>{STYLESHEET.read_text(encoding='utf-8')}</style>"

@@ -71,9 +71,6 @@ def notes_for(
     unsplit = split.index[split == "unsplit"]
     if len(unsplit):
         notes.append("No sales to split the target over: " + ", ".join(map(str, unsplit)))
-    untargeted = ch.index[~ch["has_target"] & (ch["a_net"] != 0)]
-    if len(untargeted):
-        notes.append("Sales without a target: " + ", ".join(map(str, untargeted)))
     return notes
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.core.i18n import N_
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.series import TOTAL, Coverage
 from analysis.targets.covered import covered, grains, share_rule, side_shares
@@ -50,23 +51,23 @@ from analysis.targets.selection import (
 MONEY = ("target", "actual", "gap", "prior")
 PERCENT = ("share_of_gap", "share_of_total_gap", "cumulative_share")
 LABELS = {
-    "channel": "Channel",
-    "dimension": "By",
-    "segment": "Segment",
-    "node": "Channel / region / product line",
-    "level": "Level",
-    "region": "Region",
-    "product_line": "Product line",
-    "has_target": "Has target",
-    "target": "Target",
-    "actual": "Actual",
-    "gap": "Gap",
-    "prior": "Year earlier",
-    "share_of_gap": "Share of channel gap",
-    "share_of_total_gap": "Share of gap",
-    "cumulative_share": "Cumulative share",
-    "rank": "Rank",
-    "basis": "Target from",
+    "channel": N_("Channel"),
+    "dimension": N_("By"),
+    "segment": N_("Segment"),
+    "node": N_("Channel / region / product line"),
+    "level": N_("Level"),
+    "region": N_("Region"),
+    "product_line": N_("Product line"),
+    "has_target": N_("Has target"),
+    "target": N_("Target"),
+    "actual": N_("Actual"),
+    "gap": N_("Gap"),
+    "prior": N_("Year earlier"),
+    "share_of_gap": N_("Share of channel gap"),
+    "share_of_total_gap": N_("Share of gap"),
+    "cumulative_share": N_("Cumulative share"),
+    "rank": N_("Rank"),
+    "basis": N_("Target from"),
 }
 
 
