@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
 from analysis.core import i18n, notebook_messages
 from analysis.core.errors import ConfigError
@@ -54,11 +55,17 @@ def test_translations_keep_the_placeholders_they_are_filled_with():
     """A translation may name fewer placeholders than its English (Chinese has no plural -s), but
     never one the code does not fill: that would fail with a KeyError in a report."""
     field = re.compile(r"{(\w*)}")
-    for message, translation in i18n.catalog("zh").items():
-        texts = translation if isinstance(translation, tuple) else (translation,)
+    path = i18n.LOCALE_DIR / "zh" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        messages = [m for m in read_po(handle, locale="zh") if m.id]
+    for message in messages:
+        english = message.id if isinstance(message.id, tuple) else (message.id,)
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        filled = {name for text in english for name in field.findall(text)}
         for text in texts:
-            extra = set(field.findall(text)) - set(field.findall(message))
-            assert not extra or extra <= {"units", "target"}, (message, text)
+            extra = set(field.findall(text)) - filled
+            # {units} and {target}: the narrative fills them for languages that name the counts
+            assert not extra or extra <= {"units", "target"}, (message.id, text)
 
 
 def test_english_is_the_text_itself():

@@ -21,6 +21,9 @@ import pandas as pd
 
 from analysis.core.i18n import _, n_
 
+#: Short series a note names; beyond them it counts them and gives their range.
+NAMED = 3
+
 
 def history_length(y: np.ndarray) -> int:
     """Quarters the forecast stands on: from the first non-zero one (a channel that had not
@@ -60,11 +63,18 @@ def notes(forecasts: pd.DataFrame, season_length: int = 4) -> list[str]:
                 n,
             ).format(n=n)
         ]
-    named = _(", ").join(f"{uid} ({int(n)})" for uid, n in few.sort_values().head(8).items())
-    more = _(" and {n} more").format(n=len(few) - 8) if len(few) > 8 else ""
+    few = few.sort_values(kind="stable")
+    named = _(", ").join(f"{uid} ({int(n)})" for uid, n in few.head(NAMED).items())
+    if len(few) <= NAMED:
+        return [
+            _(
+                "Note: only a few quarters of history for {named}: their uncertainty is larger "
+                "than their intervals show."
+            ).format(named=named)
+        ]
     return [
         _(
-            "Note: only a few quarters of history for {named}{more}: their uncertainty is larger "
-            "than their intervals show."
-        ).format(named=named, more=more)
+            "Note: {n} series have only {low} to {high} quarters of history (the shortest: "
+            "{named}): their uncertainty is larger than their intervals show."
+        ).format(n=len(few), low=int(few.iloc[0]), high=int(few.iloc[-1]), named=named)
     ]

@@ -253,11 +253,12 @@ def headline(outlook: Outlook) -> str:
 
 
 def paragraphs(outlook: Outlook) -> list[str]:
-    """The report's opening: the headline and how the forecasts were made, or why there is none;
-    a history with quarters without sales says so."""
+    """The report's opening: the headline and its caveats, or why there is none; a history with
+    quarters without sales says so (how the forecasts were made is
+    :func:`~analysis.reports.methods.forecast_method`, at the end of the page)."""
     if not outlook.made:
         return [outlook.missing, *_partial_review(outlook.review)]
-    texts = [headline(outlook), *outlook.left_out, method_note(outlook)]
+    texts = [headline(outlook), *outlook.left_out]
     texts += short.notes(outlook.forecasts.loc[outlook.forecasts["level"].isin(REPORTED_LEVELS)])
     if outlook.unsold:
         note = n_(
@@ -280,19 +281,6 @@ def _partial_review(review: Review) -> list[str]:
             quarter=present.quarter(review.label), extent=review.coverage.extent(review.quarter)
         )
     ]
-
-
-def method_note(outlook: Outlook) -> str:
-    """How the forecasts were made, in a manager's words."""
-    how = _("MinT (shrinkage)") if outlook.method == "mint_shrink" else _("bottom-up")
-    return _(
-        "Each series is forecast by the mean of six statistical models: four exponential-"
-        "smoothing models (CES, Holt-Winters, and simple and automatic ETS on seasonally "
-        "adjusted data), a trend model (ARIMA) and a model learnt from all series together "
-        "(left out where there is too little history); intervals are calibrated on past "
-        "forecast errors, and the levels are reconciled ({how}) so that channels add up to the "
-        "company total."
-    ).format(how=how)
 
 
 def fan_title(outlook: Outlook) -> str:

@@ -5,12 +5,15 @@ Pure functions of a :class:`~analysis.reports.review.Review`, so that the notebo
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.core.i18n import _
 from analysis.data.series import quarterly
 from analysis.reports import present
+from analysis.reports.charts import TOP
 from analysis.reports.review import COMMON, Review
+from analysis.reports.tables import DIMENSIONS
 from analysis.targets.attainment import attainment
 
 #: The overview notebook's parameters.
@@ -48,10 +51,30 @@ def revenue_by(review: Review, by: str) -> pd.DataFrame:
     return frame.rename_axis(by).reset_index()
 
 
+def shown_rows(table: pd.DataFrame, by: str, top: int = TOP) -> pd.DataFrame:
+    """:func:`revenue_by` as a page shows it: the ``top - 1`` largest by name and the rest as one
+    ``Other (n)`` row when there are more than ``top``, then the total (the CSV-like full table
+    stays the notebook's check)."""
+    rows, total = table.iloc[:-1], table.iloc[-1:]
+    if len(rows) <= top:
+        return table
+    rest = rows.iloc[top - 1 :]
+    other = {
+        by: _("Other ({n})").format(n=len(rest)),
+        "revenue": rest["revenue"].sum(),
+        "prior": rest["prior"].sum(min_count=1),
+        "change": rest["change"].sum(min_count=1),
+        "share": rest["share"].sum(),
+    }
+    prior = other["prior"]
+    other["change_pct"] = other["change"] / prior if pd.notna(prior) and prior > 0 else np.nan
+    return pd.concat([rows.iloc[: top - 1], pd.DataFrame([other]), total], ignore_index=True)
+
+
 def comparison_labels(review: Review, by: str) -> dict[str, str]:
     """Column headings of :func:`revenue_by` for the reader."""
     return {
-        by: present.dimension(by, heading=True),
+        by: _(DIMENSIONS.get(by, by)),
         "revenue": review.shown(review.quarter),
         "prior": review.shown(review.quarter - 4),
         "change": _("Change"),
@@ -74,8 +97,9 @@ TOP_SEGMENTS = 8
 
 def trend(review: Review, by: str, quarters: int = 12, top: int = TOP_SEGMENTS) -> pd.DataFrame:
     """Revenue of the ``quarters`` quarters up to the reviewed one: quarters x values of ``by``,
-    largest first; beyond ``top`` values the rest are one column, ``Other (n)``. A quarter the
-    data cover in part is marked in its label (``2019Q4 (partial: data from 2019-12-29)``)."""
+    largest first; beyond ``top`` values the rest are one column, ``Other (n)``. Quarters the data
+    cover in part are listed in ``attrs["partial"]`` (``{"2019Q4": "data from 2019-12-29"}``),
+    which the chart marks."""
     series = quarterly(review.dataset.sales, review.calendar, by=[by], coverage=review.coverage)
     first = review.quarter - (quarters - 1)
     periods = series["ds"].dt.to_period(review.calendar.freq)
@@ -89,8 +113,13 @@ def trend(review: Review, by: str, quarters: int = 12, top: int = TOP_SEGMENTS) 
         rest = order[top - 1 :]
         other = _("Other ({n})").format(n=len(rest))
         wide = wide[order[: top - 1]].assign(**{other: wide[rest].sum(axis=1)})
-    shown = {review.calendar.label(p): review.shown(p) for p in periods.loc[window.index]}
-    return wide.rename(index=shown)
+    partial = {
+        review.calendar.label(p): review.coverage.extent(p)
+        for p in periods.loc[window.index].unique()
+        if review.coverage.is_partial(p)
+    }
+    wide.attrs["partial"] = partial
+    return wide
 
 
 def headline(review: Review, table: pd.DataFrame | None = None) -> str:

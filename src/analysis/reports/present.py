@@ -137,7 +137,9 @@ def table(
     money_columns = [labels.get(c, c) for c in money_columns]
     percent_columns = [labels.get(c, c) for c in percent_columns]
     signed = {labels.get(c, c) for c in signed_columns}
-    styler = frame.style.hide(axis="index").format(escape="html", na_rep="–")
+    # no per-cell ids or CSS: the report's stylesheet aligns numbers by the cells' class
+    styler = Styler(frame, cell_ids=False, table_attributes='class="report-table"')
+    styler = styler.hide(axis="index").format(escape="html", na_rep="–")
     styler = styler.format_index(escape="html", axis="columns")
     for col in money_columns:
         styler = styler.format(
@@ -161,10 +163,15 @@ def table(
     if counts:
         styler = styler.format(lambda v: html.escape(count(v)), subset=counts, na_rep="–")
     numeric = [*money_columns, *percent_columns, *counts]
-    if numeric:
-        styler = styler.set_properties(
-            subset=numeric, **{"text-align": "right", "white-space": "nowrap"}
-        )
+    classes = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    classes[numeric] = "num"
+    if len(frame) and str(frame.iloc[-1, 0]) == "Total":
+        classes.iloc[-1] += " total"
+    styler = styler.set_td_classes(classes)
+    at = [i for i, c in enumerate(frame.columns) if c in numeric]
+    if at:
+        selector = ", ".join(f"th.col{i}" for i in at)
+        styler = styler.set_table_styles([{"selector": selector, "props": "text-align: right"}])
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler

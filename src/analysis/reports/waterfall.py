@@ -1,8 +1,8 @@
 """Charts of a target miss: waterfalls from target to actual, and attainment by channel.
 
 Readable in black and white: increases and decreases differ in hatch as well as colour, every bar
-has its value written on it, and the 100 % line is dashed. Fonts and TeX settings come from
-:func:`analysis.reports.charts.use_report_style`. Every function returns a Figure and never calls
+has its value written on it, and the 100 % line is dashed. Fonts, TeX settings and money axes
+come from :mod:`analysis.reports.style`. Every function returns a Figure and never calls
 ``plt.show()``.
 """
 
@@ -14,12 +14,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import PercentFormatter
 
 from analysis.core.i18n import _
-from analysis.reports import present
+from analysis.reports import present, style
 from analysis.reports.charts import TOP
-from analysis.reports.fonts import use_style
 from analysis.targets.attainment import Attainment
 from analysis.targets.bridge import EFFECT_LABELS, Bridge
 from analysis.targets.bridge_effects import EFFECTS
@@ -38,29 +37,29 @@ def waterfall(
     currency: str,
 ) -> Figure:
     """Bars from ``start`` through the signed ``steps`` to ``end`` (``(label, value)`` pairs)."""
-    use_style()
+    style.use()
     labels = [start[0], *(s[0] for s in steps), end[0]]
     fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(labels) + 1.5), 4.4), layout="constrained")
     level = start[1]
     _bar(ax, 0, 0.0, start[1], _ENDS, present.money(start[1], currency, short=True))
     for x, (_label, value) in enumerate(steps, start=1):
-        style = _UP if value >= 0 else _DOWN
+        look = _UP if value >= 0 else _DOWN
         text = ("+" if value > 0 else "") + present.money(value, currency, short=True)
-        _bar(ax, x, level, value, style, text)
+        _bar(ax, x, level, value, look, text)
         ax.plot([x - 1.4, x + 0.4], [level, level], color="black", linewidth=0.6, linestyle=":")
         level += value
     x = len(labels) - 1
     ax.plot([x - 1.4, x - 0.4], [level, level], color="black", linewidth=0.6, linestyle=":")
     _bar(ax, x, 0.0, end[1], _ENDS | {"hatch": "..."}, present.money(end[1], currency, short=True))
     ax.set_xticks(range(len(labels)), [str(v) for v in labels], rotation=30, ha="right")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: present.tick(v, currency)))
+    style.money_axis(ax, currency)
     low = min(0.0, *np.cumsum([start[1], *(s[1] for s in steps)]), end[1])
     high = max(0.0, *np.cumsum([start[1], *(s[1] for s in steps)]), end[1])
     zoom = _zoom(start[1], end[1], steps)
     if zoom is not None:
         ax.set_ylim(*zoom)
-        start = present.money(zoom[0], currency, short=True)
-        ax.set_ylabel(_("axis starts at {amount}").format(amount=start), fontsize=8)
+        start_at = present.money(zoom[0], currency, short=True)
+        ax.set_ylabel(_("axis starts at {amount}").format(amount=start_at), fontsize=8)
     else:
         ax.set_ylim(low - 0.08 * (high - low or 1), high + 0.08 * (high - low or 1))
     ax.axhline(0, color="black", linewidth=0.6)
@@ -83,8 +82,8 @@ def _zoom(
     return (low - 1.5 * span, high + 0.4 * span)
 
 
-def _bar(ax, x: float, bottom: float, value: float, style: dict, text: str) -> None:
-    ax.bar(x, value, bottom=bottom, width=0.8, linewidth=0.8, **style)
+def _bar(ax, x: float, bottom: float, value: float, look: dict, text: str) -> None:
+    ax.bar(x, value, bottom=bottom, width=0.8, linewidth=0.8, **look)
     top = bottom + value
     ax.annotate(
         text,
@@ -114,8 +113,8 @@ def channel_waterfall(bridge: Bridge, currency: str, *, title: str | None = None
         steps,
         (_("Targeted sales"), float(total["actual"]) - float(total["untargeted"])),
         title=title
-        or _("{quarter}{marker}: from target to targeted sales by channel").format(
-            quarter=bridge.quarter, marker=_marked(bridge.marker)
+        or _("{quarter}: from target to targeted sales by channel").format(
+            quarter=f"{bridge.quarter}{_marked(bridge.marker)}"
         ),
         currency=currency,
     )
@@ -143,8 +142,8 @@ def effect_waterfall(
         steps,
         (_("Targeted sales"), float(total["actual"]) - float(total["untargeted"])),
         title=title
-        or _("{quarter}{marker}: from target to targeted sales by effect").format(
-            quarter=bridge.quarter, marker=_marked(bridge.marker)
+        or _("{quarter}: from target to targeted sales by effect").format(
+            quarter=f"{bridge.quarter}{_marked(bridge.marker)}"
         ),
         currency=currency,
     )
@@ -179,7 +178,7 @@ def _value(amount: object) -> float:
 
 def attainment_bars(attainment: Attainment, *, title: str | None = None) -> Figure:
     """Attainment % per channel and in total, with the 100 % line; untargeted channels listed."""
-    use_style()
+    style.use()
     table = attainment.table
     table = table.loc[table["level"].isin(["channel", "total"])]
     shown = table.loc[table["has_target"] & table["attainment"].notna()]
@@ -196,10 +195,10 @@ def attainment_bars(attainment: Attainment, *, title: str | None = None) -> Figu
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(shown) + 1.6), layout="constrained")
     values = shown["attainment"].to_numpy(dtype="float64")
     for y, (value, is_total) in enumerate(zip(values, shown["level"] == "total", strict=True)):
-        style = dict(_UP if value >= 1 else _DOWN)
+        look = dict(_UP if value >= 1 else _DOWN)
         if is_total:
-            style |= {"linewidth": 1.8}
-        ax.barh(y, value, height=0.6, **({"linewidth": 0.8} | style))
+            look |= {"linewidth": 1.8}
+        ax.barh(y, value, height=0.6, **({"linewidth": 0.8} | look))
         ax.annotate(
             present.percent(value),
             (value, y),
@@ -219,12 +218,7 @@ def attainment_bars(attainment: Attainment, *, title: str | None = None) -> Figu
         more = [_("{n} more").format(n=len(missing) - 3)] if len(missing) > 3 else []
         named = _(", ").join(missing[:3] + more)
         ax.set_xlabel(_("No target: {names}").format(names=named), fontsize=8, loc="left")
-    ax.set_title(
-        title
-        or _("{quarter}{marker}: attainment of target").format(
-            quarter=attainment.period_label, marker=_marked(attainment.marker)
-        ),
-        loc="left",
-    )
+    period = f"{attainment.period_label}{_marked(attainment.marker)}"
+    ax.set_title(title or _("{period}: attainment of target").format(period=period), loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     return fig

@@ -1,14 +1,16 @@
 """Executed notebooks to HTML that a manager reads: no code, no prompts, no parameter cells, no CDN.
 
-The page uses the ``report`` template in ``templates/`` (JupyterLab's look without any script
-loaded from the network). Navigation and footer are HTML made by the caller, already escaped.
-The page speaks the current language (:mod:`analysis.core.i18n`): each markdown cell is looked
-up in the message catalog by its text, and ``<html lang>`` says which language the page is in.
+The page uses the ``report`` template in ``templates/``: the lab template's structure with our own
+lean stylesheet (``report.css``) and nothing loaded from the network. Navigation and footer are
+HTML made by the caller, already escaped. The page speaks the current language
+(:mod:`analysis.core.i18n`): each markdown cell is looked up in the message catalog by its text,
+and ``<html lang>`` says which language the page is in.
 """
 
 from __future__ import annotations
 
 import copy
+import html
 import re
 from pathlib import Path
 
@@ -73,6 +75,5 @@ def _with_contents(page: str) -> str:
     if len(sections) < 2:
         return page.replace(_CONTENTS, "", 1)
     links = " · ".join(f"<a href='#{anchor}'>{title.strip()}</a>" for anchor, title in sections)
-    return page.replace(
-        _CONTENTS, "<nav class='report-contents'>" + _("Sections:") + f" {links}</nav>", 1
-    )
+    label = html.escape(_("Sections:"))
+    return page.replace(_CONTENTS, f"<nav class='report-contents'>{label} {links}</nav>", 1)

@@ -37,7 +37,7 @@ from analysis.data.load import Dataset, load
 from analysis.forecasting import ledger
 from analysis.reports import forecast, overview, target_miss
 from analysis.reports.review import COMMON, Review
-from analysis.run import manifest, pages, params, publish, summary
+from analysis.run import landing, manifest, pages, params, publish, summary
 from analysis.run.execute import FILE_ONLY, execute
 from analysis.run.export import to_html
 from analysis.run.runlog import RunLog
@@ -206,7 +206,7 @@ def _publish(
             for leftover in (staging, data):
                 shutil.rmtree(leftover, ignore_errors=True)
         with i18n.speaking(dataset.config.language):
-            pages.write_root_index(out)
+            landing.write_root_index(out)
     return folder
 
 
@@ -246,6 +246,8 @@ def _build(
         done.result()
     figures = overview.summary(review)
     figures["next_quarter"] = summary.next_quarter(review, staging / "forecast.csv")
+    figures["biggest_miss"] = summary.biggest_miss(staging / "target_miss.csv")
+    figures["trend"] = summary.trend(review)
     company = dataset.config.company or _("Sales")
     title = f"{company} {review.label}"
     footer = pages.footer(dataset, values, started)
@@ -262,7 +264,7 @@ def _build(
         )
         (staging / f"{report.name}.html").write_text(page, encoding="utf-8")
     (staging / "index.html").write_text(
-        pages.quarter_index(title, listed, figures["text"]["headline"]), encoding="utf-8"
+        landing.quarter_page(title, listed, figures, landing.notes(review)), encoding="utf-8"
     )
     (staging / pages.SUMMARY).write_text(
         json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8"

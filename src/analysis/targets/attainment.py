@@ -110,12 +110,10 @@ class Attainment:
     def labels(self) -> dict[str, str]:
         """:data:`LABELS` with partial quarters marked: ``Year earlier (partial: data from
         2024-12-01)``."""
-        labels = dict(LABELS)
+        labels = {column: _(text) for column, text in LABELS.items()}
         for column, marker in (("actual", self.marker), ("prior", self.prior_marker)):
             if marker:
-                labels[column] = _("{label} ({marker})").format(
-                    label=_(labels[column]), marker=marker
-                )
+                labels[column] = _("{label} ({marker})").format(label=labels[column], marker=marker)
         return labels
 
     @property
@@ -225,7 +223,6 @@ def attainment(
         prior_span = prior_labels[0] + (f"-{prior_labels[-1]}" if len(priors) > 1 else "")
         held = coverage.holds_only(prior_span, priors[0], priors[-1])
         notes.append(_("Growth on a year earlier: no comparison, {held}.").format(held=held))
-    notes += _untargeted_notes(channel)
     return Attainment(
         quarter=calendar.label(period),
         quarters=labels,
@@ -256,28 +253,6 @@ _VALUES = (
     "targeted_quantity",
     "quantity_attainment",
 )
-
-
-def _untargeted_notes(channel: pd.DataFrame) -> list[str]:
-    """Which channels sold without a target, wholly or in part (names only, no amounts)."""
-    sold = channel["untargeted"] != 0
-    whole = channel.loc[~channel["has_target"] & sold, "channel"]
-    part = channel.loc[channel["has_target"] & sold, "channel"]
-    notes = []
-    if len(whole):
-        notes.append(
-            _("Without a target (sales shown apart, not in any attainment): {names}").format(
-                names=_(", ").join(map(str, whole))
-            )
-        )
-    if len(part):
-        notes.append(
-            _(
-                "Partly without a target (sales outside the segments their targets are set for, "
-                "shown apart): {names}"
-            ).format(names=_(", ").join(map(str, part)))
-        )
-    return notes
 
 
 def _detail(

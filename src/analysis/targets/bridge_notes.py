@@ -88,9 +88,6 @@ def notes_for(
     unsplit = split.index[split == "unsplit"]
     if len(unsplit):
         notes.append(_("No sales to split the target over: {names}").format(names=_names(unsplit)))
-    untargeted = ch.index[~ch["has_target"] & (ch["a_net"] != 0)]
-    if len(untargeted):
-        notes.append(_("Sales without a target: {names}").format(names=_names(untargeted)))
     return notes
 
 
