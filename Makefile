@@ -35,8 +35,9 @@ test: setup
 	$(PYTHON) -m pytest -n 2 --dist loadfile
 
 ## catalog: extract the texts readers see into the message catalogs (then translate the new ones)
+# (package code, notebooks' code and markdown cells; the notebook extractor is imported from src/)
 catalog: setup
-	$(PYTHON) -m babel.messages.frontend extract -F babel.cfg -k n_:1,2 -k N_ --no-location --sort-output \
+	PYTHONPATH=src $(PYTHON) -m babel.messages.frontend extract -F babel.cfg -k n_:1,2 -k N_ --no-location --sort-output \
 		--project quarterly-sales-workbench -o src/analysis/locale/messages.pot .
 	$(PYTHON) -m babel.messages.frontend update -i src/analysis/locale/messages.pot -d src/analysis/locale \
 		-l zh --ignore-obsolete

@@ -17,6 +17,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from analysis.core.quarters import FiscalCalendar
 from analysis.reports.fan import fan_chart
 
 
@@ -101,3 +102,14 @@ def test_chosen_series_and_levels(data):
         fan_chart(history, forecasts, level=[99])
     with pytest.raises(ValueError, match="no forecast for series"):
         fan_chart(history, forecasts, ids=["Export"])
+
+
+def test_the_time_axis_reads_in_quarters(data):
+    history, forecasts = data
+    fig = fan_chart(history, forecasts, ids=["Retail"])
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks and all(len(t) == 6 and t[4] == "Q" for t in ticks)
+    assert ticks[-1] == "2025Q4"  # the last forecast quarter is always labelled
+    fiscal = fan_chart(history, forecasts, ids=["Retail"], calendar=FiscalCalendar(4))
+    assert [t.get_text() for t in fiscal.axes[0].get_xticklabels()][-1] == "FY2026Q3"
+    plt.close("all")

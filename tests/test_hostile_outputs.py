@@ -32,7 +32,7 @@ from analysis.forecasting import ledger
 from analysis.reports import present
 from analysis.reports.forecast import Outlook
 from analysis.reports.target_miss import analyse
-from analysis.run import pages
+from analysis.run import landing, pages
 from analysis.run.export import to_html
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -339,9 +339,19 @@ def test_chart_text_alternative_and_pages_are_escaped():
     assert [a["alt"] for t, a in tags.elements if t == "img"] == ['"><img src=x onerror=alert(1)>']
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; 2025Q4</title>" in page
     assert "&lt;b&gt;Overview" in page
-    index = pages.quarter_index(company, reports, "Revenue of <img src=x onerror=alert(2)>")
+    hostile = "<img src=x onerror=alert(2)>"
+    figures = {
+        "quarter": "2025Q4", "currency": "CNY", "revenue": 10.0, "revenue_prior": None,
+        "change": None, "attainment": 0.5, "target": 20.0, "targeted_revenue": 10.0,
+        "untargeted_revenue": 0.0, "partial": False, "next_quarter": None, "trend": [],
+        "biggest_miss": {"channel": hostile, "target": 20.0, "actual": 10.0, "gap": -10.0,
+                         "attainment": 0.5, "cause": "price", "cause_amount": -10.0,
+                         "segment": hostile, "segment_gap": -5.0},
+    }  # fmt: skip
+    index = landing.quarter_page(company, reports, figures, [f"{hostile}: 3 rows set aside"])
     assert_no_live_markup(index)
     assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>" in index
+    assert html.escape(hostile) in index
 
 
 # --- the currency --------------------------------------------------------------------------------

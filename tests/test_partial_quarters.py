@@ -14,7 +14,7 @@ from test_degenerate_data import company, sales_lines, targets, weekly
 
 from analysis.data.load import load
 from analysis.data.series import Coverage
-from analysis.reports import forecast, overview, target_odds
+from analysis.reports import charts, forecast, overview, target_odds
 from analysis.reports.review import Review
 from analysis.reports.target_miss import analyse_review
 
@@ -105,7 +105,12 @@ def test_a_partial_first_quarter_is_marked_and_left_out_of_the_fit(tmp_path, fir
     days = [*pd.date_range(first_day, "2019-12-31", freq="D"), *weekly("2020-01-06", "2021-12-31")]
     review = review_of(tmp_path / "co", sales_lines(days), quarter="2020Q4")
     trend = overview.trend(review, "channel")
-    assert trend.index[0] == f"2019Q4 ({marker})" and trend.index[1] == "2020Q1"
+    assert list(trend.index[:2]) == ["2019Q4", "2020Q1"]
+    assert trend.attrs["partial"] == {"2019Q4": marker.removeprefix("partial: ")}
+    fig = charts.stacked_trend(trend, "t", "CNY")  # the chart marks it and says what it holds
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks[:2] == ["2019Q4*", "2020Q1"]
+    assert any(marker.removeprefix("partial: ") in t.get_text() for t in fig.texts)
     ahead = forecast.prepare(review, horizon=1, levels=(80,))
     assert ahead.made and ahead.hierarchy.frame["ds"].min() == pd.Timestamp("2020-01-01")
     note = (

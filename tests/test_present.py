@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -43,5 +44,7 @@ def test_counts_get_thousands_separators_and_numbers_do_not_wrap():
     frame = pd.DataFrame({"channel": ["A"], "units": [12344.0], "weight": [2.5], "target": [-1e6]})
     out = present.table(frame, "CNY", money_columns=["target"]).to_html()
     assert "12,344<" in out and "2.50<" in out and "-¥1,000,000" in out
-    assert "white-space: nowrap" in out
+    # numbers carry the class the stylesheet keeps on one line and right-aligned; no per-cell CSS
+    assert re.search(r'<td class="[^"]*col1 num[^"]*" >12,344<', out)
+    assert "row0_col1" not in out
     assert present.count(float("nan")) == "–"

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from analysis import __version__
+from analysis.core import i18n
 from analysis.core.errors import (
     ConfigError,
     DataError,
@@ -104,8 +105,9 @@ def _run(args: argparse.Namespace) -> int:
         extra[name.strip()] = value
     as_of = parse_as_of(args.as_of) if args.as_of is not None else None
     result = run(
-        args.quarter, args.config, args.out, as_of=as_of, timeout=args.timeout, extra=extra
-    )
+        args.quarter, args.config, args.out, as_of=as_of, timeout=args.timeout, extra=extra,
+        language=args.language,
+    )  # fmt: skip
     if result.kept_review:
         print(
             f"Nowcast of {result.quarter} as of {result.as_of} filed; its published review "
@@ -223,6 +225,13 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("reports"),
         help="folder that receives <quarter>/ (default: reports)",
+    )
+    run.add_argument(
+        "--language",
+        choices=i18n.LANGUAGES,
+        default=None,
+        help="language of the reports: en or zh (Simplified Chinese); default: the "
+        "configuration's language:, else en",
     )
     run.add_argument(
         "--timeout",

@@ -52,6 +52,13 @@ def test_notes_for_a_report():
         "Note: only a few quarters of history for B (6): their uncertainty is larger than "
         "their intervals show."
     ]
+    many = pd.DataFrame({"unique_id": [f"S{i}" for i in range(12)] + ["Total"],
+                         "history": [7, 6, 5, 4, 7, 7, 6, 6, 5, 7, 7, 7, 20]})  # fmt: skip
+    # many short series are counted, with their range and the shortest named: not all listed
+    assert short.notes(many) == [
+        "Note: 12 series have only 4 to 7 quarters of history (the shortest: S3 (4), S2 (5), "
+        "S8 (5)): their uncertainty is larger than their intervals show."
+    ]
     fc["history"] = 8
     assert short.notes(fc) == []
     assert short.notes(fc.drop(columns="history")) == []

@@ -5,6 +5,8 @@ Every loader maps a company's own headers onto these names; everything downstrea
 
 from __future__ import annotations
 
+from analysis.core.i18n import N_
+
 SALES_REQUIRED: tuple[str, ...] = (
     "date",
     "channel",
@@ -31,3 +33,22 @@ TARGET_DIMENSIONS: tuple[str, ...] = (
 
 #: Text columns of sales lines that identify a segment (the axes of every table).
 SALES_DIMENSIONS: tuple[str, ...] = ("channel", "region", "product_line", "product", "customer")
+
+#: The dimensions as a sentence names them (translated where shown: ``_(DIMENSION_WORDS[d])``).
+DIMENSION_WORDS: dict[str, str] = {
+    "channel": N_("channel"),
+    "region": N_("region"),
+    "product_line": N_("product line"),
+    "product": N_("product"),
+    "customer": N_("customer"),
+    "salesperson": N_("salesperson"),
+}
+#: The same as column headings.
+DIMENSION_HEADINGS: dict[str, str] = {
+    "channel": N_("Channel"),
+    "region": N_("Region"),
+    "product_line": N_("Product line"),
+    "product": N_("Product"),
+    "customer": N_("Customer"),
+    "salesperson": N_("Salesperson"),
+}

@@ -22,6 +22,7 @@ from analysis.core.quarters import FiscalCalendar
 from analysis.data.config_values import (
     as_date,
     check_currency,
+    check_language,
     check_timezone,
     reject_unknown,
     suggest,
@@ -65,6 +66,7 @@ _TOP_KEYS = (
     "cluster",
     "target_quarters",
     "timezone",
+    "language",
 )
 #: How ``target_quarters:`` reads a target's label without ``FY`` under a fiscal calendar.
 TARGET_QUARTERS = ("fiscal", "calendar")
@@ -195,11 +197,14 @@ class RunConfig:
     target_quarters: str | None = None  # fiscal | calendar: how to read 2019Q1 in a fiscal year
     #: The zone timestamps with a time zone are converted to before their date is taken.
     timezone: str = "UTC"
+    #: The language the reports are written in: en (default) or zh (Simplified Chinese).
+    language: str = "en"
     source_file: Path | None = None
 
     def __post_init__(self) -> None:
         check_currency(self.currency)
         check_timezone(self.timezone)
+        check_language(self.language)
         if not 1 <= self.fiscal_year_start_month <= 12:
             raise ConfigError(
                 "fiscal_year_start_month: expected 1..12, "
@@ -262,7 +267,7 @@ def config_from_dict(data: Mapping[str, Any], base_dir: Path) -> RunConfig:
         options["fiscal_year_start_month"] = typed(
             data["fiscal_year_start_month"], int, "fiscal_year_start_month", "a month number 1..12"
         )
-    for key in ("currency", "company", "cluster", "target_quarters", "timezone"):
+    for key in ("currency", "company", "cluster", "target_quarters", "timezone", "language"):
         if key in data:
             options[key] = typed(data[key], str, key, "text")
     if data.get("data_through") is not None:

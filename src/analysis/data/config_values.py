@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from analysis.core import i18n
 from analysis.core.errors import ConfigError, shown
 
 #: ``currency:`` is shown next to every amount; refused in it: markup and Unicode control, format
@@ -42,6 +43,16 @@ def check_timezone(value: object) -> None:
             f"timezone: {shown(value)} is not a time zone; expected an IANA name such as "
             "Asia/Shanghai, Europe/Berlin, America/New_York or UTC"
         ) from None
+
+
+def check_language(value: object) -> None:
+    """Unless ``value`` is a language the reports are written in (``en``, ``zh``), a ConfigError."""
+    if value not in i18n.LANGUAGES:
+        raise ConfigError(
+            f"language: {shown(value)} is not a language of the reports; expected one of "
+            + ", ".join(i18n.LANGUAGES)
+            + " (en: English, zh: Simplified Chinese)"
+        )
 
 
 def typed(value: Any, types: type | tuple[type, ...], key: str, expected: str) -> Any:

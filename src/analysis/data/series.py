@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.cents import exact, nested_cents, normalised
+from analysis.core.i18n import _
 from analysis.core.quarters import FiscalCalendar
 
 TOTAL = "Total"
@@ -88,22 +89,24 @@ class Coverage:
         if not self.is_partial(period, through):
             return ""
         held = self.held(period, through)
-        return "no data" if held is None else f"partial: {self.extent(period, through)}"
+        if held is None:
+            return _("no data")
+        return _("partial: {extent}").format(extent=self.extent(period, through))
 
     def extent(self, period: pd.Period, through: pd.Period | None = None) -> str:
         """What the data hold of ``period`` (to ``through``): ``data from 2019-12-01``, ``data
         to 2025-11-15``, ``data 2025-11-15 to 11-20``, ``all data`` or ``no data``."""
         held = self.held(period, through)
         if held is None:
-            return "no data"
+            return _("no data")
         (start, end), (first, last) = _bounds(period, through), held
         if first > start and last < end:
-            return f"data {_span(first, last)}"
+            return _("data {span}").format(span=_span(first, last))
         if first > start:
-            return f"data from {first:%Y-%m-%d}"
+            return _("data from {first}").format(first=f"{first:%Y-%m-%d}")
         if last < end:
-            return f"data to {last:%Y-%m-%d}"
-        return "all data"
+            return _("data to {last}").format(last=f"{last:%Y-%m-%d}")
+        return _("all data")
 
     def holds_only(self, label: str, period: pd.Period, through: pd.Period | None = None) -> str:
         """Why a partial ``period`` (to ``through``, named ``label``) is no base for a
@@ -111,9 +114,10 @@ class Coverage:
         2024Q4``."""
         held = self.held(period, through)
         if held is None:
-            return f"there are no sales data for {label}"
-        verb = "holds" if through is None or through == period else "hold"
-        return f"{label} {verb} only {_span(*held)}"
+            return _("there are no sales data for {label}").format(label=label)
+        one = through is None or through == period
+        text = _("{label} holds only {span}") if one else _("{label} hold only {span}")
+        return text.format(label=label, span=_span(*held))
 
     def complete_quarters(self, calendar: FiscalCalendar) -> list[pd.Period]:
         """Every quarter the data cover from its first to its last day, oldest first."""
@@ -132,7 +136,8 @@ def _span(start: pd.Timestamp, end: pd.Timestamp) -> str:
     """``2024-12-01 to 12-31`` (the year once when both days share it), or one day."""
     if start == end:
         return f"{start:%Y-%m-%d}"
-    return f"{start:%F} to {end:%m-%d}" if start.year == end.year else f"{start:%F} to {end:%F}"
+    last = f"{end:%m-%d}" if start.year == end.year else f"{end:%F}"
+    return _("{first} to {last}").format(first=f"{start:%F}", last=last)
 
 
 def latest_complete_quarter(coverage: Coverage, calendar: FiscalCalendar) -> pd.Period:

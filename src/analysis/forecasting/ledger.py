@@ -23,6 +23,7 @@ import pandas as pd
 
 from analysis.core import csv_out
 from analysis.core.files import write_atomic
+from analysis.core.i18n import _
 
 LEDGER = "forecast_ledger.csv"
 COLUMNS = ("origin", "unique_id", "level", "quarter", "horizon", "mean", "lo_80", "hi_80",
@@ -125,14 +126,27 @@ def trend(scored: pd.DataFrame, horizon: int = 1) -> str:
     rows = scored.loc[scored["horizon"] == horizon]
     by_origin = rows.groupby("origin")["abs_pct_error"].mean().dropna()
     if len(by_origin) < 3:
-        return (
-            f"Too few closed quarters ({len(by_origin)}) to tell whether forecasts are improving."
+        return _("Too few closed quarters ({n}) to tell whether forecasts are improving.").format(
+            n=len(by_origin)
         )
     slope = np.polyfit(np.arange(len(by_origin)), by_origin.to_numpy(), 1)[0]
     first, last = by_origin.iloc[0], by_origin.iloc[-1]
-    direction = "improving" if slope < 0 else "not improving"
-    return (
-        f"{horizon}-quarter-ahead forecast error is {direction}: {first:.1%} for forecasts made in "
-        f"{by_origin.index[0]}, {last:.1%} for those made in {by_origin.index[-1]} "
-        f"({len(by_origin)} origins)."
+    text = (
+        _(
+            "{horizon}-quarter-ahead forecast error is improving: {first} for forecasts made in "
+            "{first_origin}, {last} for those made in {last_origin} ({n} origins)."
+        )
+        if slope < 0
+        else _(
+            "{horizon}-quarter-ahead forecast error is not improving: {first} for forecasts made "
+            "in {first_origin}, {last} for those made in {last_origin} ({n} origins)."
+        )
+    )
+    return text.format(
+        horizon=horizon,
+        first=f"{first:.1%}",
+        first_origin=by_origin.index[0],
+        last=f"{last:.1%}",
+        last_origin=by_origin.index[-1],
+        n=len(by_origin),
     )

@@ -19,6 +19,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.core.i18n import _, n_
+
+#: Short series a note names; beyond them it counts them and gives their range.
+NAMED = 3
+
 
 def history_length(y: np.ndarray) -> int:
     """Quarters the forecast stands on: from the first non-zero one (a channel that had not
@@ -48,10 +53,28 @@ def notes(forecasts: pd.DataFrame, season_length: int = 4) -> list[str]:
     if few.empty:
         return []
     if len(few) == len(quarters) and few.nunique() == 1:
-        return [f"Note: {note(int(few.iloc[0]))}."]
-    named = ", ".join(f"{uid} ({int(n)})" for uid, n in few.sort_values().head(8).items())
-    more = f" and {len(few) - 8} more" if len(few) > 8 else ""
+        n = int(few.iloc[0])
+        return [
+            n_(
+                "Note: only {n} quarter of history: the uncertainty is larger than the interval "
+                "shows.",
+                "Note: only {n} quarters of history: the uncertainty is larger than the interval "
+                "shows.",
+                n,
+            ).format(n=n)
+        ]
+    few = few.sort_values(kind="stable")
+    named = _(", ").join(f"{uid} ({int(n)})" for uid, n in few.head(NAMED).items())
+    if len(few) <= NAMED:
+        return [
+            _(
+                "Note: only a few quarters of history for {named}: their uncertainty is larger "
+                "than their intervals show."
+            ).format(named=named)
+        ]
     return [
-        f"Note: only a few quarters of history for {named}{more}: their uncertainty is larger "
-        "than their intervals show."
+        _(
+            "Note: {n} series have only {low} to {high} quarters of history (the shortest: "
+            "{named}): their uncertainty is larger than their intervals show."
+        ).format(n=len(few), low=int(few.iloc[0]), high=int(few.iloc[-1]), named=named)
     ]

@@ -1,31 +1,30 @@
-"""Charts for the reports: matplotlib, readable in black and white (hatches as well as colours)."""
+"""Charts for the reports: matplotlib, readable in black and white (hatches as well as colours).
+
+Every chart takes its look from :mod:`analysis.reports.style` (fonts with the CJK fallback, money
+axes, quarter labels with partial quarters marked).
+"""
 
 from __future__ import annotations
 
-import base64
-import io
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
-from analysis.reports import present
-from analysis.reports.fonts import use_style
+from analysis.core.i18n import _
+from analysis.reports import present, style
 
-_HATCHES = ("", "///", "...", "xxx", "\\\\\\", "ooo", "---", "+++")
 #: Segments a bar chart shows by name; the smaller ones are one bar, "Other (n)".
 TOP = 12
 
 
-def _money_axis(ax: Axes, currency: str, axis: str = "y") -> None:
-    formatter = FuncFormatter(lambda v, _: present.money(v, currency, short=True))
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
-
-
 def stacked_trend(wide: pd.DataFrame, title: str, currency: str) -> Figure:
-    """Stacked bars of revenue per quarter (rows) by segment (columns), with the total on top."""
+    """Stacked bars of revenue per quarter (rows, labelled ``2025Q1``) by segment (columns), with
+    the total on top; quarters in ``wide.attrs["partial"]`` (label → extent) are marked."""
+    style.use()
+    partial = wide.attrs.get("partial", {})
+    wide = wide.set_axis(style.quarter_labels(list(wide.index), partial))
     fig, ax = plt.subplots(figsize=(10, 4.2), layout="constrained")
     bottom_pos = pd.Series(0.0, index=wide.index)
     bottom_neg = pd.Series(0.0, index=wide.index)
@@ -39,7 +38,7 @@ def stacked_trend(wide: pd.DataFrame, title: str, currency: str) -> Figure:
             bottom=base,
             label=str(col),
             color=colours[i % len(colours)],
-            hatch=_HATCHES[i % len(_HATCHES)],
+            hatch=style.HATCHES[i % len(style.HATCHES)],
             edgecolor="black",
             linewidth=0.4,
         )
@@ -57,10 +56,11 @@ def stacked_trend(wide: pd.DataFrame, title: str, currency: str) -> Figure:
             textcoords="offset points",
         )
     ax.set_title(title, loc="left")
-    _money_axis(ax, currency)
+    style.money_axis(ax, currency)
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
+    style.partial_note(fig, partial)
     return fig
 
 
@@ -72,10 +72,11 @@ def year_on_year(
     rows = table.loc[table[by] != "Total"]
     if len(rows) > TOP:
         rest = rows.iloc[TOP - 1 :]
-        other = {by: f"Other ({len(rest)})", "revenue": rest["revenue"].sum(),
+        other = {by: _("Other ({n})").format(n=len(rest)), "revenue": rest["revenue"].sum(),
                  "prior": rest["prior"].sum(min_count=1)}  # fmt: skip
         rows = pd.concat([rows.iloc[: TOP - 1], pd.DataFrame([other])], ignore_index=True)
     rows = rows.iloc[::-1]
+    style.use()
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(rows) + 1.4), layout="constrained")
     pos = range(len(rows))
     ax.barh(
@@ -96,19 +97,32 @@ def year_on_year(
         edgecolor="black",
     )
     ax.set_yticks(list(pos), [str(v) for v in rows[by]])
-    _money_axis(ax, currency, axis="x")
+    style.money_axis(ax, currency, axis="x")
     ax.set_title(title, loc="left")
     ax.legend(frameon=False, fontsize=8, loc="lower right")
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 
 
-def use_report_style() -> str | None:
-    """Matplotlib settings for report charts: names from the data are never read as TeX (``$``),
-    and Chinese names are drawn with the CJK font when one is installed (its family, or None)."""
-    family = use_style()
-    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "axes.titlesize": 11})
-    return family
+def revenue_bars(
+    quarters: Sequence[str], revenue: Sequence[float], partial: Mapping[str, str], currency: str
+) -> Figure:
+    """A small chart of revenue per quarter (the landing page's), the last quarter dark; partial
+    quarters hatched and marked."""
+    style.use()
+    fig, ax = plt.subplots(figsize=(6, 2.2), layout="constrained")
+    last = len(quarters) - 1
+    for i, (label, value) in enumerate(zip(quarters, revenue, strict=True)):
+        colour = "#1f5f99" if i == last else "#a9c4de"
+        hatch = "///" if label in partial else ""
+        ax.bar(i, value, width=0.7, color=colour, edgecolor="black", linewidth=0.4, hatch=hatch)
+    ax.set_xticks(range(len(quarters)), style.quarter_labels(quarters, partial), fontsize=8)
+    style.money_axis(ax, currency)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.set_title(_("Revenue per quarter"), loc="left", fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    style.partial_note(fig, partial)
+    return fig
 
 
 def show(fig: Figure, alt: str | None = None) -> None:
@@ -117,9 +131,6 @@ def show(fig: Figure, alt: str | None = None) -> None:
 
     if alt is None:
         titles = [ax.get_title(loc="left") or ax.get_title() for ax in fig.axes]
-        alt = next((t for t in titles if t), "Chart")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(fig)
-    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+        alt = next((t for t in titles if t), _("Chart"))
+    png = style.png(fig)
     display({"image/png": png}, raw=True, metadata={"image/png": {"alt": alt}})

@@ -14,10 +14,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.ticker import FuncFormatter
 
+from analysis.core.i18n import _
+from analysis.core.quarters import FiscalCalendar
 from analysis.forecasting import short
-from analysis.reports import present
+from analysis.reports import present, style
 
 #: Grey of each band, from the widest interval inwards.
 _GREYS = ("0.86", "0.68", "0.54", "0.42")
@@ -35,6 +36,7 @@ def fan_chart(
     title: str | None = None,
     last_quarters: int | None = 16,
     ncols: int = 2,
+    calendar: FiscalCalendar | None = None,
 ) -> Figure:
     """A fan chart per series: ``history`` (``unique_id, ds, y``) then ``forecasts``.
 
@@ -43,8 +45,10 @@ def fan_chart(
     ``forecasts``, at most ``MAX_PANELS``); ``last_quarters`` limits the history shown (``None``:
     all); ``currency`` formats the axis as money. Returns the Figure without showing it. With
     the forecaster's ``history`` column, the panel of a series with a short history says so
-    above its fan (:mod:`analysis.forecasting.short`).
+    above its fan (:mod:`analysis.forecasting.short`). The time axis reads in quarters of
+    ``calendar`` (default: calendar quarters), ``2025Q1``.
     """
+    calendar = calendar or FiscalCalendar()
     if ids is None:
         ids = list(dict.fromkeys(forecasts["unique_id"]))
     ids = [str(i) for i in ids]
@@ -67,6 +71,7 @@ def fan_chart(
 
     ncols = max(1, min(ncols, len(ids)))
     nrows = math.ceil(len(ids) / ncols)
+    style.use()
     with plt.rc_context({"text.parse_math": False}):
         fig, axes = plt.subplots(
             nrows,
@@ -92,18 +97,24 @@ def fan_chart(
                 lo = pd.concat([anchor["y"], fc[f"lo-{name}"]])
                 hi = pd.concat([anchor["y"], fc[f"hi-{name}"]])
                 ax.fill_between(
-                    x, lo, hi, color=grey, linewidth=0, label=f"{name} % interval", zorder=1
+                    x,
+                    lo,
+                    hi,
+                    color=grey,
+                    linewidth=0,
+                    label=_("{level} % interval").format(level=name),
+                    zorder=1,
                 )
-                style = _EDGES[i % len(_EDGES)]
-                ax.plot(x, lo, color="0.3", linewidth=0.6, linestyle=style, zorder=2)
-                ax.plot(x, hi, color="0.3", linewidth=0.6, linestyle=style, zorder=2)
+                edge = _EDGES[i % len(_EDGES)]
+                ax.plot(x, lo, color="0.3", linewidth=0.6, linestyle=edge, zorder=2)
+                ax.plot(x, hi, color="0.3", linewidth=0.6, linestyle=edge, zorder=2)
             ax.plot(
                 past["ds"],
                 past["y"],
                 color="black",
                 linewidth=1.4,
                 marker=".",
-                label="history",
+                label=_("history"),
                 zorder=3,
             )
             ax.plot(
@@ -115,22 +126,25 @@ def fan_chart(
                 marker="o",
                 markerfacecolor="white",
                 markersize=4,
-                label="forecast (mean)",
+                label=_("forecast (mean)"),
                 zorder=4,
             )
-            ax.set_title(uid, loc="left", fontsize=10)
+            ax.set_title(present.own(uid), loc="left", fontsize=10)
             if "history" in fc and short.is_short(int(fc["history"].min())):
                 quarters = int(fc["history"].min())  # the forecaster's flag: say so on the fan
                 ax.set_title(
-                    f"only {quarters} quarters of history:\nuncertainty larger than shown",
+                    _("only {n} quarters of history:\nuncertainty larger than shown").format(
+                        n=quarters
+                    ),
                     loc="right",
                     fontsize=7,
                     style="italic",
                 )
             if currency:
-                ax.yaxis.set_major_formatter(
-                    FuncFormatter(lambda v, _: present.money(v, currency, short=True))
-                )
+                style.money_axis(ax, currency)
+            days = list(pd.concat([past["ds"], fc["ds"]]))
+            labels = [calendar.label(calendar.period(day)) for day in days]
+            style.thin_ticks(ax, days, labels, most=6)
             ax.tick_params(axis="x", labelrotation=30, labelsize=8)
             ax.tick_params(axis="y", labelsize=8)
             ax.spines[["top", "right"]].set_visible(False)

@@ -2,7 +2,8 @@
 
 Matplotlib's default sans-serif has no Chinese glyphs: channel and product names such as 抖音直播
 would be drawn as boxes. The CJK font (if any) is found among matplotlib's fonts, else among the
-system's font files, and backs up the default sans-serif in every report chart.
+system's font files; :func:`analysis.reports.style.use` makes it back up the default
+sans-serif in every report chart.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import os
 import re
 from collections.abc import Callable, Iterable
 
-import matplotlib as mpl
 from matplotlib import font_manager
 
 #: Font families with Chinese glyphs, most preferred first (sans-serif before serif).
@@ -101,20 +101,3 @@ def _register(path: str) -> str | None:
 def cjk_font() -> str | None:
     """The CJK font used for chart text on this machine, or None when none is installed."""
     return find_cjk_font()
-
-
-def use_style() -> str | None:
-    """Chart settings: ``$`` is text, and the CJK font (if any) backs up the default sans-serif.
-
-    Changes matplotlib's global rcParams (tick labels are drawn late, so a context would not
-    reach them): glyphs missing from the sans-serif font are taken from the CJK font. Returns the
-    CJK font family or None.
-    """
-    family = cjk_font()
-    mpl.rcParams.update(
-        {
-            "text.parse_math": False,
-            "font.family": ["sans-serif", family] if family else ["sans-serif"],
-        }
-    )
-    return family

@@ -20,12 +20,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core.csv_out import write_csv
+from analysis.core.i18n import _, n_
 from analysis.core.parameters import Parameter
 from analysis.data.series import Coverage
 from analysis.forecasting import cluster, ledger, reconcile, short
 from analysis.forecasting import odds as target_odds
 from analysis.forecasting.backends import Backend, default_backend
-from analysis.reports import present
+from analysis.reports import forecast_notes, present
 from analysis.reports.review import COMMON, Review
 
 #: The forecast notebook's parameters.
@@ -155,14 +156,14 @@ def _file_spelling(column: str) -> str:
 def shown_note(outlook: Outlook, top: int = TOP_CHANNELS) -> str:
     """What the tables and charts leave out, or '' when they show every channel."""
     if not outlook.made:
-        return "No forecast was made (see above), so there is no table or chart of one."
+        return _("No forecast was made (see above), so there is no table or chart of one.")
     channels = outlook.forecasts.loc[outlook.forecasts["level"] == "channel", "unique_id"].nunique()
     if channels <= top:
         return ""
-    return (
-        f"The table and charts show the {top} largest of {channels} channels by revenue in the "
+    return _(
+        "The table and charts show the {top} largest of {channels} channels by revenue in the "
         "last four quarters; forecast.csv next to this report has every series."
-    )
+    ).format(top=top, channels=channels)
 
 
 def prepare(
@@ -193,7 +194,7 @@ def prepare(
     if len(held) < MIN_QUARTERS:
         intervals = [f"{side}-{lev}" for lev in levels for side in ("lo", "hi")]
         columns = ["unique_id", "level", "ds", "quarter", "horizon", "mean", *intervals, "model"]
-        missing = _too_short(review, held)
+        missing = forecast_notes.too_short(review, held, MIN_QUARTERS)
         empty = pd.DataFrame(columns=columns)
         return Outlook(review, None, empty, method, levels, None, len(held), missing=missing)
     last = held[-1]
@@ -215,48 +216,8 @@ def prepare(
     fc["horizon"] = [(p - review.quarter).n for p in periods]
     sold = set(calendar.periods(history["date"]).unique())
     unsold = tuple(calendar.label(q) for q in held if q not in sold)
-    left_out = _left_out(review, held)
+    left_out = forecast_notes.left_out(review, held)
     return Outlook(review, hierarchy, fc, method, levels, backend, len(held), unsold, "", left_out)
-
-
-def _left_out(review: Review, held: Sequence[pd.Period]) -> tuple[str, ...]:
-    """Notes on the partial quarters at either end of the history that the fit leaves out."""
-    calendar, coverage = review.calendar, review.coverage
-    span = calendar.label(held[0]) + (f" to {calendar.label(held[-1])}" if len(held) > 1 else "")
-    notes = []
-    first = calendar.period(coverage.first)
-    if first < held[0] and coverage.is_partial(first):
-        notes.append(
-            f"{calendar.label(first)} is left out of the forecast's history "
-            f"({coverage.marker(first)}): the forecast is fitted on {span}."
-        )
-    if review.partial:
-        notes.append(
-            f"{review.label} is partial ({coverage.extent(review.quarter)}): it is neither fitted "
-            f"nor forecast; the forecast is fitted on {span} and starts in "
-            f"{calendar.label(review.quarter + 1)}."
-        )
-    return tuple(notes)
-
-
-def _too_short(review: Review, held: Sequence[pd.Period]) -> str:
-    """Why there is no forecast, what it needs and when it can be made."""
-    calendar, coverage = review.calendar, review.coverage
-    if held:
-        span = calendar.label(held[0])
-        span += f" to {calendar.label(held[-1])}" if len(held) > 1 else ""
-        hold, ready = f"{len(held)} ({span})", held[-1] + (MIN_QUARTERS - len(held))
-    else:
-        first = calendar.period(coverage.first)
-        if coverage.first > calendar.start(first):
-            first += 1  # the quarter the data begin in is partial
-        hold, ready = "none", first + (MIN_QUARTERS - 1)
-        hold += f" (the sales data cover {coverage.first:%Y-%m-%d} to {coverage.last:%Y-%m-%d})"
-    return (
-        f"No forecast after {review.label}: the forecast needs at least {MIN_QUARTERS} complete "
-        f"quarters of sales; the data up to {review.label} hold {hold}. It can be made from "
-        f"{calendar.label(ready)} on, once the data cover that quarter completely."
-    )
 
 
 def headline(outlook: Outlook) -> str:
@@ -273,9 +234,12 @@ def headline(outlook: Outlook) -> str:
     cur = outlook.review.currency
     lev = 80 if 80 in outlook.levels else outlook.levels[0]
     low, high = (present.money(total[f"{side}-{lev}"], cur, short=True) for side in ("lo", "hi"))
-    text = (
-        f"For {total['quarter']} the forecast is {present.money(total['mean'], cur, short=True)} "
-        f"({lev}% interval {low} to {high})"
+    text = _("For {quarter} the forecast is {mean} ({level}% interval {low} to {high})").format(
+        quarter=present.quarter(total["quarter"]),
+        mean=present.money(total["mean"], cur, short=True),
+        level=lev,
+        low=low,
+        high=high,
     )
     year_ago = outlook.hierarchy.frame
     prior = year_ago.loc[
@@ -285,24 +249,29 @@ def headline(outlook: Outlook) -> str:
     ]
     if len(prior) and prior.iloc[0] > 0:
         change = total["mean"] / prior.iloc[0] - 1
-        text += f", {present.percent(change, signed=True)} on a year earlier"
-    return text + "."
+        text += _(", {change} on a year earlier").format(
+            change=present.percent(change, signed=True)
+        )
+    return text + _(".")
 
 
 def paragraphs(outlook: Outlook) -> list[str]:
-    """The report's opening: the headline and how the forecasts were made, or why there is none;
-    a history with quarters without sales says so."""
+    """The report's opening: the headline and its caveats, or why there is none; a history with
+    quarters without sales says so (how the forecasts were made is
+    :func:`~analysis.reports.methods.forecast_method`, at the end of the page)."""
     if not outlook.made:
         return [outlook.missing, *_partial_review(outlook.review)]
-    texts = [headline(outlook), *outlook.left_out, method_note(outlook)]
+    texts = [headline(outlook), *outlook.left_out]
     texts += short.notes(outlook.forecasts.loc[outlook.forecasts["level"].isin(REPORTED_LEVELS)])
     if outlook.unsold:
-        which = "it as a quarter" if len(outlook.unsold) == 1 else "them as quarters"
-        note = (
-            f"Note: no sales are recorded in {', '.join(outlook.unsold)}; the forecast takes "
-            f"{which} without sales, so check the source before relying on it."
+        note = n_(
+            "Note: no sales are recorded in {quarters}; the forecast takes it as a quarter "
+            "without sales, so check the source before relying on it.",
+            "Note: no sales are recorded in {quarters}; the forecast takes them as quarters "
+            "without sales, so check the source before relying on it.",
+            len(outlook.unsold),
         )
-        texts.insert(1, note)
+        texts.insert(1, note.format(quarters=_(", ").join(outlook.unsold)))
     return texts
 
 
@@ -310,27 +279,22 @@ def _partial_review(review: Review) -> list[str]:
     """A partial reviewed quarter, named on the forecast page even when there is no forecast."""
     if not review.partial:
         return []
-    return [f"Note: {review.label} is partial ({review.coverage.extent(review.quarter)})."]
-
-
-def method_note(outlook: Outlook) -> str:
-    """How the forecasts were made, in a manager's words."""
-    how = "MinT (shrinkage)" if outlook.method == "mint_shrink" else "bottom-up"
-    return (
-        "Each series is forecast by the mean of six statistical models: four exponential-"
-        "smoothing models (CES, Holt-Winters, and simple and automatic ETS on seasonally "
-        "adjusted data), a trend model (ARIMA) and a model learnt from all series together "
-        "(left out where there is too little history); intervals are calibrated on past "
-        f"forecast errors, and the levels are reconciled ({how}) so that channels add up to the "
-        "company total."
-    )
+    return [
+        _("Note: {quarter} is partial ({extent}).").format(
+            quarter=present.quarter(review.label), extent=review.coverage.extent(review.quarter)
+        )
+    ]
 
 
 def fan_title(outlook: Outlook) -> str:
-    intervals = " and ".join(f"{lev}%" for lev in outlook.levels)
+    intervals = _(" and ").join(f"{lev}%" for lev in outlook.levels)
     review = outlook.review
-    marker = f" ({review.coverage.marker(review.quarter)}, not fitted)" if review.partial else ""
-    return f"Forecast after {outlook.origin}{marker}, with {intervals} intervals"
+    marker = ""
+    if review.partial:
+        marker = _(" ({marker}, not fitted)").format(marker=review.coverage.marker(review.quarter))
+    return _("Forecast after {quarter}{marker}, with {intervals} intervals").format(
+        quarter=outlook.origin, marker=marker, intervals=intervals
+    )
 
 
 def backtest(outlook: Outlook, horizon: int = 4, windows: int = 4) -> tuple[pd.DataFrame, str]:
@@ -343,18 +307,21 @@ def backtest(outlook: Outlook, horizon: int = 4, windows: int = 4) -> tuple[pd.D
     _CONTRACT["backtest_windows"].check(windows)
     fit = outlook.quarters - MIN_QUARTERS - horizon + 1
     if fit < 1:
-        return pd.DataFrame(), (
-            f"The accuracy table needs at least {MIN_QUARTERS + horizon} complete quarters "
-            f"({MIN_QUARTERS} to fit and {horizon} to score); the data hold {outlook.quarters}."
+        return pd.DataFrame(), _(
+            "The accuracy table needs at least {needed} complete quarters ({fit} to fit and "
+            "{horizon} to score); the data hold {held}."
+        ).format(
+            needed=MIN_QUARTERS + horizon, fit=MIN_QUARTERS, horizon=horizon, held=outlook.quarters
         )
     note = ""
     if fit < windows:
-        note = (
-            f"The table scores {fit} of the {windows} origins asked for: each needs "
-            f"{MIN_QUARTERS} complete quarters before it and {horizon} after it, and the data "
-            f"hold {outlook.quarters}."
+        note = _(
+            "The table scores {fit} of the {windows} origins asked for: each needs {before} "
+            "complete quarters before it and {horizon} after it, and the data hold {held}."
+        ).format(
+            fit=fit, windows=windows, before=MIN_QUARTERS, horizon=horizon, held=outlook.quarters
         )
-    scores, _ = reconcile.backtest_hierarchy(
+    scores, _forecasts = reconcile.backtest_hierarchy(
         outlook.hierarchy,
         h=horizon,
         n_windows=min(windows, fit),
@@ -371,7 +338,7 @@ def track_record(outlook: Outlook, book: pd.DataFrame) -> tuple[pd.DataFrame, st
     Returns accuracy per level and series (MAPE, bias, coverage) and one sentence on the trend.
     """
     if not outlook.made:  # nothing to score against: no complete history
-        sentence = "Earlier forecasts are scored in reports that have a forecast of their own."
+        sentence = _("Earlier forecasts are scored in reports that have a forecast of their own.")
         return ledger.summary(book.iloc[:0], ["level", "unique_id"]), sentence
     actuals = outlook.hierarchy.frame.assign(
         quarter=outlook.review.calendar.labels(

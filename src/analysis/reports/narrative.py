@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from analysis.core.i18n import N_, _, n_
 from analysis.reports import present
 from analysis.targets.attainment import Attainment
 from analysis.targets.bridge import Bridge
@@ -19,21 +20,21 @@ from analysis.targets.drilldown import Drilldown
 
 #: How an effect reads, by its sign (negative, positive).
 PHRASES = {
-    "volume": ("lower volume", "higher volume"),
-    "product_mix": ("a weaker product mix", "a richer product mix"),
-    "price": ("lower prices", "higher prices"),
-    "returns": ("more returns than expected", "fewer returns than expected"),
-    "growth_asked": ("the growth the target asked for", "a target below the year before"),
+    "volume": (N_("lower volume"), N_("higher volume")),
+    "product_mix": (N_("a weaker product mix"), N_("a richer product mix")),
+    "price": (N_("lower prices"), N_("higher prices")),
+    "returns": (N_("more returns than expected"), N_("fewer returns than expected")),
+    "growth_asked": (N_("the growth the target asked for"), N_("a target below the year before")),
 }
 #: Effects as named in the company-wide sentence.
 EFFECT_WORDS = {
-    "growth_asked": "growth asked by the target",
-    "volume": "volume",
-    "channel_mix": "channel mix",
-    "product_mix": "product mix",
-    "price": "price",
-    "returns": "returns",
-    "untargeted": "sales without target",
+    "growth_asked": N_("growth asked by the target"),
+    "volume": N_("volume"),
+    "channel_mix": N_("channel mix"),
+    "product_mix": N_("product mix"),
+    "price": N_("price"),
+    "returns": N_("returns"),
+    "untargeted": N_("sales without target"),
 }
 _ALWAYS = ("volume", "channel_mix", "product_mix", "price", "returns")
 #: Channels named one by one in a sentence; beyond that they are counted and the largest named.
@@ -60,39 +61,62 @@ def narrative(
 
     table = attainment.table
     total = attainment.row()
-    label = attainment.period_label
+    label = present.quarter(attainment.period_label)
     sentences = []
     if attainment.partial:
-        sentences.append(f"Note: {label} is only partly covered by the data, so it looks short.")
+        sentences.append(
+            _("Note: {quarter} is only partly covered by the data, so it looks short.").format(
+                quarter=label
+            )
+        )
     if not total["has_target"]:
-        sentences.append(f"Revenue in {label} was {money(total['actual'])}; no target was set.")
+        sentences.append(
+            _("Revenue in {quarter} was {revenue}; no target was set.").format(
+                quarter=label, revenue=money(total["actual"])
+            )
+        )
         return " ".join(sentences)
     gap = float(total["gap"])
     apart = float(total["untargeted"])
-    whole = "Revenue" if apart == 0 else "Sales with a target"
     head = (
-        f"{whole} in {label} {'was' if apart == 0 else 'were'} {money(total['targeted'])} against "
-        f"a target of {money(total['target'])} ({present.percent(total['attainment'])})"
+        _("Revenue in {quarter} was {actual} against a target of {target} ({attainment})")
+        if apart == 0
+        else _(
+            "Sales with a target in {quarter} were {actual} against a target of {target} "
+            "({attainment})"
+        )
     )
     if gap < 0:
-        head += f", a shortfall of {money(-gap)}."
+        tail = _(", a shortfall of {gap}.")
     elif gap > 0:
-        head += (
-            f": they beat the target by {money(gap)}."
-            if apart
-            else (f": it beat its target by {money(gap)}.")
+        tail = (
+            _(": they beat the target by {gap}.") if apart else _(": it beat its target by {gap}.")
         )
     else:
-        head += ": exactly on target."
-    sentences.append(head)
+        tail = _(": exactly on target.")
+    sentences.append(
+        head.format(
+            quarter=label,
+            actual=money(total["targeted"]),
+            target=money(total["target"]),
+            attainment=present.percent(total["attainment"]),
+        )
+        + tail.format(gap=money(abs(gap)))
+    )
     if apart:
         sentences.append(
-            f"With {money(apart)} sold without a target, shown apart, revenue was "
-            f"{money(total['actual'])}."
+            _("With {apart} sold without a target, shown apart, revenue was {actual}.").format(
+                apart=money(apart), actual=money(total["actual"])
+            )
         )
     if pd.notna(total["quantity_attainment"]):
         sentences.append(
-            f"Units reached {present.percent(total['quantity_attainment'])} of the unit target."
+            # {units} and {target} are there for translations that name the counts
+            _("Units reached {attainment} of the unit target.").format(
+                attainment=present.percent(total["quantity_attainment"]),
+                units=present.units(total["targeted_quantity"]),
+                target=present.units(total["target_quantity"]),
+            )
         )
 
     rows = table.loc[table["level"] == "channel"]
@@ -102,11 +126,11 @@ def narrative(
     sentences += untargeted_sentences(rows, money)
     effects = bridge.total()
     parts = [
-        f"{EFFECT_WORDS[key]} {signed(effects[key])}"
+        _("{effect} {amount}").format(effect=_(EFFECT_WORDS[key]), amount=signed(effects[key]))
         for key in EFFECTS
         if key in _ALWAYS or (key != "untargeted" and effects[key] != 0)
     ]
-    sentences.append("Across the company: " + ", ".join(parts) + ".")
+    sentences.append(_("Across the company: {effects}.").format(effects=_(", ").join(parts)))
     sentences += _baseline(bridge, money)
     return " ".join(sentences)
 
@@ -124,41 +148,71 @@ def _drivers(
     movers = rows.loc[rows["has_target"] & ((rows["gap"] < 0) if gap < 0 else (rows["gap"] > 0))]
     movers = movers.reindex(movers["gap"].abs().sort_values(ascending=False).index)
     out = []
-    for _, row in movers.head(channels).iterrows():
+    for _row, row in movers.head(channels).iterrows():
         name = row["channel"]
-        whole = (
-            f"the {money(abs(gap))} shortfall"
-            if gap < 0
-            else f"the {money(abs(gap))} by which the target was beaten"
-        )
         text = (
-            f"{name}, at {present.percent(row['attainment'])} of its target, explains "
-            f"{money(abs(row['gap']))} of {whole}"
+            _("{channel}, at {attainment} of its target, explains {part} of the {gap} shortfall")
+            if gap < 0
+            else _(
+                "{channel}, at {attainment} of its target, explains {part} of the {gap} by "
+                "which the target was beaten"
+            )
+        ).format(
+            channel=name,
+            attainment=present.percent(row["attainment"]),
+            part=money(abs(row["gap"])),
+            gap=money(abs(gap)),
         )
         effect = _main_effect(effects.loc[name], row["gap"])
         if effect:
             key, value = effect
-            text += f", mostly {PHRASES[key][value > 0]} ({money(abs(value))})"
+            text += _(", mostly {effect} ({amount})").format(
+                effect=_(PHRASES[key][value > 0]), amount=money(abs(value))
+            )
         where = _main_segment(drilldown, name, row["gap"])
         if where is not None:
-            text += f", above all in {where['segment']} ({money(abs(where['gap']))})"
-        out.append(text + ".")
+            text += _(", above all in {segment} ({amount})").format(
+                segment=where["segment"], amount=money(abs(where["gap"]))
+            )
+        out.append(text + _("."))
     others = rows.loc[rows["has_target"] & ((rows["gap"] > 0) if gap < 0 else (rows["gap"] < 0))]
-    lead = "Against that" if gap < 0 else "Meanwhile"
     if len(others) > LISTED:
         largest = others.loc[others["gap"].abs().idxmax()]
-        verb = "beat their targets" if gap < 0 else "missed their targets"
+        text = (
+            _(
+                "Against that, {n} channels beat their targets, by {total} in all; the largest, "
+                "{channel}, by {amount}."
+            )
+            if gap < 0
+            else _(
+                "Meanwhile, {n} channels missed their targets, by {total} in all; the largest, "
+                "{channel}, by {amount}."
+            )
+        )
         out.append(
-            f"{lead}, {len(others)} channels {verb}, by {money(abs(others['gap'].sum()))} in all; "
-            f"the largest, {largest['channel']}, by {money(abs(largest['gap']))}."
+            text.format(
+                n=len(others),
+                total=money(abs(others["gap"].sum())),
+                channel=largest["channel"],
+                amount=money(abs(largest["gap"])),
+            )
         )
     elif len(others):
-        verb = "beat their targets by" if gap < 0 else "missed their targets by"
-        if len(others) == 1:
-            verb = verb.replace("their targets", "its target")
+        if gap < 0:
+            text = n_(
+                "Against that, {names} beat its target by {amounts}.",
+                "Against that, {names} beat their targets by {amounts}.",
+                len(others),
+            )
+        else:
+            text = n_(
+                "Meanwhile, {names} missed its target by {amounts}.",
+                "Meanwhile, {names} missed their targets by {amounts}.",
+                len(others),
+            )
         names = _join([str(c) for c in others["channel"]])
         amounts = _join([money(abs(v)) for v in others["gap"]])
-        out.append(f"{lead}, {names} {verb} {amounts}.")
+        out.append(text.format(names=names, amounts=amounts))
     return out
 
 
@@ -168,11 +222,15 @@ def _count(rows: pd.DataFrame, money: Callable[[float], str]) -> list[str]:
     if len(targeted) <= LISTED:
         return []
     short = targeted.loc[targeted["gap"] < 0]
-    text = f"{len(short)} of {len(targeted)} channels with a target missed it"
+    text = _("{missed} of {channels} channels with a target missed it").format(
+        missed=len(short), channels=len(targeted)
+    )
     if len(short):
         worst = short.loc[short["gap"].idxmin()]
-        text += f"; the largest shortfall, {worst['channel']}, was {money(-worst['gap'])}"
-    return [text + " (every channel is in the table below)."]
+        text += _("; the largest shortfall, {channel}, was {amount}").format(
+            channel=worst["channel"], amount=money(-worst["gap"])
+        )
+    return [text + _(" (every channel is in the table below).")]
 
 
 def untargeted_sentences(rows: pd.DataFrame, money: Callable[[float], str]) -> list[str]:
@@ -182,24 +240,27 @@ def untargeted_sentences(rows: pd.DataFrame, money: Callable[[float], str]) -> l
     whole = rows.loc[~rows["has_target"] & (rows["untargeted"] != 0)]
     part = rows.loc[rows["has_target"] & (rows["untargeted"] != 0)]
     for frame, single, several in (
-        (whole, "{} sold {} without a target", "{} channels sold {} without a target: {}"),
-        (part, "{} sold {} outside the segments its targets are set for",
-         "{} channels sold {} outside the segments their targets are set for: {}"),
+        (whole, _("{channel} sold {amount} without a target."),
+         _("{n} channels sold {amount} without a target: {names}.")),
+        (part, _("{channel} sold {amount} outside the segments its targets are set for."),
+         _("{n} channels sold {amount} outside the segments their targets are set for: {names}.")),
     ):  # fmt: skip
         if frame.empty:
             continue
         if len(frame) == 1:
             row = frame.iloc[0]
-            out.append(single.format(row["channel"], money(row["untargeted"])) + ".")
+            out.append(single.format(channel=row["channel"], amount=money(row["untargeted"])))
             continue
         frame = frame.reindex(frame["untargeted"].abs().sort_values(ascending=False).index)
-        named = [f"{r['channel']} {money(r['untargeted'])}" for _, r in frame.head(2).iterrows()]
+        shown = frame.head(2) if len(frame) > 3 else frame
+        named = [
+            _("{channel} {amount}").format(channel=r["channel"], amount=money(r["untargeted"]))
+            for _row, r in shown.iterrows()
+        ]
         if len(frame) > 3:
-            named.append(f"{len(frame) - 2} others")
-        else:
-            named = [f"{r['channel']} {money(r['untargeted'])}" for _, r in frame.iterrows()]
+            named.append(_("{n} others").format(n=len(frame) - 2))
         total = money(frame["untargeted"].sum())
-        out.append(several.format(len(frame), total, _join(named)) + ".")
+        out.append(several.format(n=len(frame), amount=total, names=_join(named)))
     return out
 
 
@@ -230,27 +291,38 @@ def _main_segment(drilldown: Drilldown | None, channel: str, gap: float) -> pd.S
 def _baseline(bridge: Bridge, money: Callable[[float], str]) -> list[str]:
     table = bridge.table
     rows = table.iloc[:-1]
+    baseline = present.quarter(bridge.baseline)
     if bridge.mode == "prior_year":
         asked = -float(table.iloc[-1]["growth_asked"])
-        return [
-            f"The bridge compares with {bridge.baseline}, the same quarter a year earlier: the "
-            f"target asked for {money(abs(asked))} "
-            + ("more than" if asked >= 0 else "less than")
-            + f" {bridge.baseline} (net of returns)."
-        ]
+        text = (
+            _(
+                "The bridge compares with {baseline}, the same quarter a year earlier: the target "
+                "asked for {amount} more than {baseline} (net of returns)."
+            )
+            if asked >= 0
+            else _(
+                "The bridge compares with {baseline}, the same quarter a year earlier: the target "
+                "asked for {amount} less than {baseline} (net of returns)."
+            )
+        )
+        return [text.format(baseline=baseline, amount=money(abs(asked)))]
     fallback = rows.loc[rows["reference"] == "prior_year", "channel"]
     if len(fallback):
         names = [str(c) for c in fallback]
-        return [
-            (f"{len(names)} channels" if len(names) > LISTED else _join(names))
-            + " had no unit target, so "
-            + ("its" if len(fallback) == 1 else "their")
-            + f" bridge compares with {bridge.baseline}, the same quarter a year earlier."
-        ]
+        text = n_(
+            "{names} had no unit target, so its bridge compares with {baseline}, the same quarter "
+            "a year earlier.",
+            "{names} had no unit target, so their bridge compares with {baseline}, the same "
+            "quarter a year earlier.",
+            len(names),
+        )
+        shown = _("{n} channels").format(n=len(names)) if len(names) > LISTED else _join(names)
+        return [text.format(names=shown, baseline=baseline)]
     return []
 
 
 def _join(items: list[str]) -> str:
+    """``a, b and c`` (in Chinese ``a、b和c``)."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return _("{items} and {last}").format(items=_(", ").join(items[:-1]), last=items[-1])

@@ -5,11 +5,15 @@ Pure functions of a :class:`~analysis.reports.review.Review`, so that the notebo
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from analysis.core.i18n import _
 from analysis.data.series import quarterly
 from analysis.reports import present
+from analysis.reports.charts import TOP
 from analysis.reports.review import COMMON, Review
+from analysis.reports.tables import DIMENSIONS
 from analysis.targets.attainment import attainment
 
 #: The overview notebook's parameters.
@@ -47,22 +51,44 @@ def revenue_by(review: Review, by: str) -> pd.DataFrame:
     return frame.rename_axis(by).reset_index()
 
 
+def shown_rows(table: pd.DataFrame, by: str, top: int = TOP) -> pd.DataFrame:
+    """:func:`revenue_by` as a page shows it: the ``top - 1`` largest by name and the rest as one
+    ``Other (n)`` row when there are more than ``top``, then the total (the CSV-like full table
+    stays the notebook's check)."""
+    rows, total = table.iloc[:-1], table.iloc[-1:]
+    if len(rows) <= top:
+        return table
+    rest = rows.iloc[top - 1 :]
+    other = {
+        by: _("Other ({n})").format(n=len(rest)),
+        "revenue": rest["revenue"].sum(),
+        "prior": rest["prior"].sum(min_count=1),
+        "change": rest["change"].sum(min_count=1),
+        "share": rest["share"].sum(),
+    }
+    prior = other["prior"]
+    other["change_pct"] = other["change"] / prior if pd.notna(prior) and prior > 0 else np.nan
+    return pd.concat([rows.iloc[: top - 1], pd.DataFrame([other]), total], ignore_index=True)
+
+
 def comparison_labels(review: Review, by: str) -> dict[str, str]:
     """Column headings of :func:`revenue_by` for the reader."""
     return {
-        by: by.replace("_", " ").capitalize(),
+        by: _(DIMENSIONS.get(by, by)),
         "revenue": review.shown(review.quarter),
         "prior": review.shown(review.quarter - 4),
-        "change": "Change",
-        "change_pct": "Change %",
-        "share": f"Share of {review.label}",
+        "change": _("Change"),
+        "change_pct": _("Change %"),
+        "share": _("Share of {quarter}").format(quarter=review.label),
     }
 
 
 def missing_labels(review: Review) -> dict[str, str]:
     """What an empty change cell of :func:`revenue_by` means: ``no comparison`` when the
     year-earlier quarter is missing or partial (else the table's dash: a value new since)."""
-    return {} if review.comparable else {"change": "no comparison", "change_pct": "no comparison"}
+    if review.comparable:
+        return {}
+    return {"change": _("no comparison"), "change_pct": _("no comparison")}
 
 
 #: Segments a trend chart shows by name; the smaller ones are summed as "Other".
@@ -71,8 +97,9 @@ TOP_SEGMENTS = 8
 
 def trend(review: Review, by: str, quarters: int = 12, top: int = TOP_SEGMENTS) -> pd.DataFrame:
     """Revenue of the ``quarters`` quarters up to the reviewed one: quarters x values of ``by``,
-    largest first; beyond ``top`` values the rest are one column, ``Other (n)``. A quarter the
-    data cover in part is marked in its label (``2019Q4 (partial: data from 2019-12-29)``)."""
+    largest first; beyond ``top`` values the rest are one column, ``Other (n)``. Quarters the data
+    cover in part are listed in ``attrs["partial"]`` (``{"2019Q4": "data from 2019-12-29"}``),
+    which the chart marks."""
     series = quarterly(review.dataset.sales, review.calendar, by=[by], coverage=review.coverage)
     first = review.quarter - (quarters - 1)
     periods = series["ds"].dt.to_period(review.calendar.freq)
@@ -84,9 +111,15 @@ def trend(review: Review, by: str, quarters: int = 12, top: int = TOP_SEGMENTS) 
     wide = wide[order]
     if len(order) > top:
         rest = order[top - 1 :]
-        wide = wide[order[: top - 1]].assign(**{f"Other ({len(rest)})": wide[rest].sum(axis=1)})
-    shown = {review.calendar.label(p): review.shown(p) for p in periods.loc[window.index]}
-    return wide.rename(index=shown)
+        other = _("Other ({n})").format(n=len(rest))
+        wide = wide[order[: top - 1]].assign(**{other: wide[rest].sum(axis=1)})
+    partial = {
+        review.calendar.label(p): review.coverage.extent(p)
+        for p in periods.loc[window.index].unique()
+        if review.coverage.is_partial(p)
+    }
+    wide.attrs["partial"] = partial
+    return wide
 
 
 def headline(review: Review, table: pd.DataFrame | None = None) -> str:
@@ -100,39 +133,48 @@ def headline(review: Review, table: pd.DataFrame | None = None) -> str:
     cur = review.currency
     if not review.lines_in(review.quarter):
         return _no_sales(review, total)
-    text = f"Revenue in {review.label} was {present.money(total['revenue'], cur, short=True)}"
+    text = _("Revenue in {quarter} was {revenue}").format(
+        quarter=present.quarter(review.label),
+        revenue=present.money(total["revenue"], cur, short=True),
+    )
     text += _comparison(review, total)
     movers = table.iloc[:-1].dropna(subset=["change"])
     movers = movers.loc[movers["change"] != 0]
     if not movers.empty:
         top = movers.loc[movers["change"].abs().idxmax()]
-        verb = "added" if top["change"] >= 0 else "lost"
-        text += (
-            f" The largest change came from {top['channel']}, which {verb} "
-            f"{present.money(abs(top['change']), cur, short=True)}."
+        sentence = (
+            _(" The largest change came from {channel}, which added {amount}.")
+            if top["change"] >= 0
+            else _(" The largest change came from {channel}, which lost {amount}.")
+        )
+        text += sentence.format(
+            channel=top["channel"], amount=present.money(abs(top["change"]), cur, short=True)
         )
     return text + _partial_notes(review)
 
 
 def _comparison(review: Review, total: pd.Series) -> str:
     """The rest of the first sentence: the change on a year earlier, or why there is none."""
-    cur, prior = review.currency, review.prior_label
+    cur, prior = review.currency, present.quarter(review.prior_label)
     if review.coverage.held(review.quarter - 4) is None:
-        return (
-            f"; there is no year-earlier quarter ({prior}) to compare with: the sales data begin "
-            f"on {review.coverage.first:%Y-%m-%d}."
-        )
+        return _(
+            "; there is no year-earlier quarter ({prior}) to compare with: the sales data begin "
+            "on {first}."
+        ).format(prior=prior, first=f"{review.coverage.first:%Y-%m-%d}")
     if not review.comparable:
-        return f" ({review.no_comparison()})."
+        return _(" ({reason}).").format(reason=review.no_comparison())
+    amount = present.money(total["prior"], cur, short=True)
     if total["prior"] > 0:
-        direction = "up" if total["change"] >= 0 else "down"
-        return (
-            f", {direction} {present.percent(abs(total['change_pct']))} on {prior} "
-            f"({present.money(total['prior'], cur, short=True)})."
+        change = present.percent(abs(total["change_pct"]))
+        sentence = (
+            _(", up {change} on {prior} ({amount}).")
+            if total["change"] >= 0
+            else _(", down {change} on {prior} ({amount}).")
         )
+        return sentence.format(change=change, prior=prior, amount=amount)
     if not review.lines_in(review.quarter - 4):
-        return f"; there were no sales in {prior} to compare with."
-    return f", against {present.money(total['prior'], cur, short=True)} in {prior}."
+        return _("; there were no sales in {prior} to compare with.").format(prior=prior)
+    return _(", against {amount} in {prior}.").format(amount=amount, prior=prior)
 
 
 def _no_sales(review: Review, total: pd.Series) -> str:
@@ -140,49 +182,58 @@ def _no_sales(review: Review, total: pd.Series) -> str:
     first, last = review.coverage.first, review.coverage.last
     sold = review.dataset.sales["date"].max()
     if review.dataset.config.data_through is not None and sold < review.quarter.start_time:
-        cover = (
-            f"although data_through in the configuration states the sales data complete to "
-            f"{last:%Y-%m-%d} (the last sale is dated {sold:%Y-%m-%d})"
-        )
+        cover = _(
+            "although data_through in the configuration states the sales data complete to "
+            "{last} (the last sale is dated {sold})"
+        ).format(last=f"{last:%Y-%m-%d}", sold=f"{sold:%Y-%m-%d}")
     else:
-        cover = f"although the sales data cover {first:%Y-%m-%d} to {last:%Y-%m-%d}"
-    text = (
-        f"No sales are recorded in {review.label}: not one sales line is dated in the quarter, "
-        f"{cover}; check that the source holds the whole quarter before reading its revenue as "
-        f"{present.money(0, review.currency)}."
+        cover = _("although the sales data cover {first} to {last}").format(
+            first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}"
+        )
+    text = _(
+        "No sales are recorded in {quarter}: not one sales line is dated in the quarter, "
+        "{cover}; check that the source holds the whole quarter before reading its revenue as "
+        "{zero}."
+    ).format(
+        quarter=present.quarter(review.label), cover=cover, zero=present.money(0, review.currency)
     )
     if review.coverage.held(review.quarter - 4) is None:
-        text += f" There is no year-earlier quarter ({review.prior_label}) to compare with."
+        text += _(" There is no year-earlier quarter ({prior}) to compare with.").format(
+            prior=present.quarter(review.prior_label)
+        )
     elif pd.notna(total["prior"]) and total["prior"] != 0:
         prior = present.money(total["prior"], review.currency, short=True)
-        text += f" A year earlier, in {review.shown(review.quarter - 4)}, revenue was {prior}."
+        text += _(" A year earlier, in {quarter}, revenue was {amount}.").format(
+            quarter=review.shown(review.quarter - 4), amount=prior
+        )
     return text + _partial_notes(review)
 
 
 def _partial_notes(review: Review) -> str:
     """Notes on a reviewed quarter the data cover only in part."""
     first, last = review.coverage.first, review.coverage.last
-    text = ""
-    if review.partial:
-        starts_late = review.quarter.start_time < first
-        ends_early = review.quarter.end_time.normalize() > last
-        if starts_late and ends_early:
-            span = f"{first:%Y-%m-%d}" + (f" to {last:%Y-%m-%d}" if last > first else "")
-            text += (
-                f" Note: {review.label} is partial — the data cover only {span} of it, so the "
-                "figures understate it."
-            )
-        elif starts_late:
-            text += (
-                f" Note: {review.label} is partial — the data begin on {first:%Y-%m-%d}, after "
-                "the quarter does, so the figures understate it."
-            )
-        else:
-            text += (
-                f" Note: {review.label} is partial — the data end on {last:%Y-%m-%d}, before the "
-                "quarter does, so the comparison understates it."
-            )
-    return text
+    if not review.partial:
+        return ""
+    quarter = present.quarter(review.label)
+    starts_late = review.quarter.start_time < first
+    ends_early = review.quarter.end_time.normalize() > last
+    if starts_late and ends_early:
+        span = f"{first:%Y-%m-%d}"
+        if last > first:
+            span = _("{first} to {last}").format(first=span, last=f"{last:%Y-%m-%d}")
+        return _(
+            " Note: {quarter} is partial — the data cover only {span} of it, so the figures "
+            "understate it."
+        ).format(quarter=quarter, span=span)
+    if starts_late:
+        return _(
+            " Note: {quarter} is partial — the data begin on {first}, after the quarter does, so "
+            "the figures understate it."
+        ).format(quarter=quarter, first=f"{first:%Y-%m-%d}")
+    return _(
+        " Note: {quarter} is partial — the data end on {last}, before the quarter does, so the "
+        "comparison understates it."
+    ).format(quarter=quarter, last=f"{last:%Y-%m-%d}")
 
 
 def check_totals(by_channel: pd.DataFrame, by_line: pd.DataFrame) -> None:
@@ -240,9 +291,9 @@ def summary(review: Review) -> dict[str, object]:
             figures["attainment"] = _number(total_row["attainment"])
     revenue = present.money(total["revenue"], cur, short=True)
     if not review.lines_in(review.quarter):
-        revenue += " (no sales)"
+        revenue += _(" (no sales)")
     elif review.partial:
-        revenue += " (partial)"
+        revenue += _(" (partial)")
     attained = figures["attainment"]
     figures["text"] = {
         "revenue": revenue,

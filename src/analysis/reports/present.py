@@ -1,5 +1,9 @@
 """Numbers as a sales manager reads them: money in the configured currency, percentages, tables.
 
+In English money reads ``¥23.67 M``; in Chinese (``i18n.use("zh")``) it reads ``2,367.27 万元``
+and ``1.23 亿元`` (:mod:`~analysis.reports.zh_numbers`), in tables always 万元 so that a column
+compares; quarters in sentences read ``2025年第四季度`` (:func:`quarter`), tables keep ``2025Q4``.
+
 The functions that return text (``money``, ``percent``, ...) return plain text, for sentences and
 charts; the functions that return HTML (``table``, ``paragraph``, ``data_notes``) escape every
 piece of text where it becomes HTML: names from the data, column labels, captions and money
@@ -14,7 +18,13 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from babel.numbers import format_decimal
 from pandas.io.formats.style import Styler
+
+from analysis.core import i18n
+from analysis.core.i18n import N_, _, n_
+from analysis.core.schema import DIMENSION_HEADINGS, DIMENSION_WORDS
+from analysis.reports import zh_numbers
 
 if TYPE_CHECKING:
     from analysis.data.load import Dataset
@@ -27,10 +37,40 @@ def symbol(currency: str) -> str:
     return _SYMBOLS.get(currency.upper(), f"{currency} ")
 
 
+#: Labels the workbench itself puts into its tables' cells (data names are never translated).
+OWN_LABELS = (N_("Total"),)
+
+
+def own(label: object) -> str:
+    """A cell or series label as shown: the workbench's own (``Total``) translated, data as is."""
+    text = str(label)
+    return _(text) if text in OWN_LABELS else text
+
+
+def _chinese() -> bool:
+    return i18n.language() == "zh"
+
+
+def dimension(name: str, *, heading: bool = False) -> str:
+    """A dimension in words (``product line``; ``Product line`` as a heading), translated."""
+    words = (DIMENSION_HEADINGS if heading else DIMENSION_WORDS).get(name)
+    if words is None:
+        return name.replace("_", " ").capitalize() if heading else name.replace("_", " ")
+    return _(words)
+
+
+def quarter(label: str) -> str:
+    """A quarter as a sentence names it: ``2025Q4``, in Chinese ``2025年第四季度``."""
+    return zh_numbers.quarter(label) if _chinese() else label
+
+
 def money(value: float, currency: str, *, short: bool = False) -> str:
-    """``¥1,234,567`` or, with ``short``, ``¥1.23 M``; negatives as ``-¥1.2 M``."""
+    """``¥1,234,567`` or, with ``short``, ``¥1.23 M``; negatives as ``-¥1.2 M``. In Chinese
+    ``2,367.27 万元`` (short: ``1.23 亿元`` from 10⁸ on, ``3,456 元`` below 10⁴)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if _chinese():
+        return zh_numbers.money(value, currency, fixed="" if short else "万")
     sign = "-" if value < 0 else ""
     amount = abs(value)
     if short:
@@ -40,11 +80,28 @@ def money(value: float, currency: str, *, short: bool = False) -> str:
     return f"{sign}{symbol(currency)}{amount:,.0f}"
 
 
+def tick(value: float, currency: str) -> str:
+    """A chart's money axis: ``¥1.20 M`` (as :func:`money` short), in Chinese ``800万元``."""
+    return zh_numbers.tick(value, currency) if _chinese() else money(value, currency, short=True)
+
+
 def count(value: float) -> str:
     """Units and other plain numbers: ``12,344``, or ``12,344.5`` when not whole."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if _chinese():
+        pattern = "#,##0" if float(value).is_integer() else "#,##0.00"
+        return format_decimal(value, pattern, locale=zh_numbers.LOCALE)
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def units(value: float) -> str:
+    """Units sold in a sentence: ``35,000 units``, in Chinese ``3.5 万套``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if _chinese():
+        return zh_numbers.count(value, "套")
+    return n_("{n} unit", "{n} units", int(value)).format(n=count(value))
 
 
 def percent(value: float, *, signed: bool = False) -> str:
@@ -66,17 +123,23 @@ def table(
 ) -> Styler:
     """A formatted, escaped table for the report (index hidden, numbers right-aligned).
 
-    ``labels`` renames columns for the reader; the other arguments use the original names.
-    ``missing`` says what a missing value of a column means (``no comparison``; default ``–``).
-    Every cell, column label and the caption is HTML-escaped, formatted money included.
+    ``labels`` renames columns for the reader (translated here: constants marked ``N_()``); the
+    other arguments use the original names.
+    ``missing`` says what a missing value of a column means (``no comparison``; default ``–``),
+    translated here. The workbench's own cell labels (``Total``) are translated, names from the
+    data are not. Every cell, column label and the caption is HTML-escaped, money included.
     """
-    labels = dict(labels or {})
-    absent = {labels.get(c, c): html.escape(text) for c, text in (missing or {}).items()}
+    labels = {column: _(text) for column, text in (labels or {}).items()}
+    absent = {labels.get(c, c): html.escape(_(text)) for c, text in (missing or {}).items()}
     frame = frame.rename(columns=labels)
+    if _chinese():
+        frame = frame.replace({label: _(label) for label in OWN_LABELS})
     money_columns = [labels.get(c, c) for c in money_columns]
     percent_columns = [labels.get(c, c) for c in percent_columns]
     signed = {labels.get(c, c) for c in signed_columns}
-    styler = frame.style.hide(axis="index").format(escape="html", na_rep="–")
+    # no per-cell ids or CSS: the report's stylesheet aligns numbers by the cells' class
+    styler = Styler(frame, cell_ids=False, table_attributes='class="report-table"')
+    styler = styler.hide(axis="index").format(escape="html", na_rep="–")
     styler = styler.format_index(escape="html", axis="columns")
     for col in money_columns:
         styler = styler.format(
@@ -100,10 +163,15 @@ def table(
     if counts:
         styler = styler.format(lambda v: html.escape(count(v)), subset=counts, na_rep="–")
     numeric = [*money_columns, *percent_columns, *counts]
-    if numeric:
-        styler = styler.set_properties(
-            subset=numeric, **{"text-align": "right", "white-space": "nowrap"}
-        )
+    classes = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    classes[numeric] = "num"
+    if len(frame) and str(frame.iloc[-1, 0]) == "Total":
+        classes.iloc[-1] += " total"
+    styler = styler.set_td_classes(classes)
+    at = [i for i, c in enumerate(frame.columns) if c in numeric]
+    if at:
+        selector = ", ".join(f"th.col{i}" for i in at)
+        styler = styler.set_table_styles([{"selector": selector, "props": "text-align: right"}])
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler
@@ -118,15 +186,15 @@ def data_notes(dataset: Dataset) -> str:
     """Row accounting of every source as an escaped HTML table: read, used, set aside and why."""
     rows = []
     for report in dataset.reports:
-        reasons = "; ".join(f"{reason}: {count:,}" for reason, count in report.rejected.items())
+        reasons = "; ".join(f"{reason}: {count(n)}" for reason, n in report.rejected.items())
         rows.append(
             {
-                "source": report.source,
-                "rows read": f"{report.rows_read:,}",
-                "rows used": f"{report.rows_used:,}",
-                "rows set aside": f"{report.rows_rejected:,}",
-                "reasons": reasons or "–",
-                "notes": "; ".join(report.notes) or "–",
+                _("source"): report.source,
+                _("rows read"): count(report.rows_read),
+                _("rows used"): count(report.rows_used),
+                _("rows set aside"): count(report.rows_rejected),
+                _("reasons"): reasons or "–",
+                _("notes"): "; ".join(report.notes) or "–",
             }
         )
     frame = pd.DataFrame(rows)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.core import i18n
 from analysis.core.errors import DataError, ParameterError
 from analysis.core.parameters import Parameter
 from analysis.core.quarters import FiscalCalendar
@@ -33,6 +34,10 @@ COMMON = (
     Parameter(
         "snapshot", str, "the data the runner loaded and checked; empty: load from config",
         run_owned=True,
+    ),
+    Parameter(
+        "language", str, "language of the report: en, or zh for Simplified Chinese",
+        choices=i18n.LANGUAGES, run_owned=True,
     ),
 )  # fmt: skip
 
@@ -143,17 +148,24 @@ def parse_as_of(text: str) -> date | None:
 
 
 def prepare(
-    quarter: str = "latest", config: str = "sample", snapshot: str = "", as_of: str = ""
+    quarter: str = "latest",
+    config: str = "sample",
+    snapshot: str = "",
+    language: str = "en",
+    as_of: str = "",
 ) -> Review:
-    """Check the notebook's common parameters, load the data and fix the quarter to review.
+    """Check the notebook's common parameters, set the language, load the data and fix the
+    quarter to review.
 
     ``quarter`` is a label such as ``2025Q4``, ``latest`` (the latest complete quarter) or
     ``current`` (the one holding the as-of date); ``config`` a YAML run configuration, or
     ``sample`` for the bundled sample data; ``snapshot`` the folder of data the runner already
-    loaded (empty in JupyterLab: load from ``config``, cut at ``as_of`` when one is given).
+    loaded (empty in JupyterLab: load from ``config``, cut at ``as_of`` when one is given);
+    ``language`` the language every text of the kernel is written in from now on.
     """
-    for parameter, value in zip(COMMON, (quarter, config, snapshot), strict=True):
+    for parameter, value in zip(COMMON, (quarter, config, snapshot, language), strict=True):
         parameter.check(value)
+    i18n.use(language)
     path = sample_config_path() if config.strip() in ("", "sample") else Path(config)
     if snapshot:
         dataset = snapshots.read(Path(snapshot), load_config(path))

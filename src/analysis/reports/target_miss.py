@@ -16,10 +16,12 @@ import pandas as pd
 
 from analysis.core.csv_out import write_csv
 from analysis.core.errors import ParameterError
+from analysis.core.i18n import _
 from analysis.core.parameters import Parameter
 from analysis.core.quarters import FiscalCalendar
 from analysis.core.schema import SALES_DIMENSIONS
 from analysis.data.series import Coverage
+from analysis.reports import present
 from analysis.reports.narrative import narrative
 from analysis.reports.review import COMMON, lines_in
 from analysis.targets.attainment import Attainment, attainment
@@ -147,10 +149,10 @@ def analyse_review(
     )
     if lines_in(dataset.sales, review.calendar, review.quarter):
         return miss
-    warning = (
-        f"No sales are recorded in {review.label}: not one sales line is dated in the quarter; "
+    warning = _(
+        "No sales are recorded in {quarter}: not one sales line is dated in the quarter; "
         "check that the source holds the whole quarter before reading the gap."
-    )
+    ).format(quarter=present.quarter(review.label))
     return replace(miss, narrative=f"{warning} {miss.narrative}")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from analysis.core.i18n import N_, _
 from analysis.forecasting import odds as distribution
 from analysis.reports import present
 from analysis.reports.forecast import PARAMETERS, Outlook
@@ -21,11 +22,11 @@ _PROBABILITY = next(p for p in PARAMETERS if p.name == "probability")
 COLUMNS = ["quarter", "channel", "target", "mean", "probability", "supported", "gap"]
 #: What an empty cell means: a closed quarter has no odds, a quarter not closed no final actual.
 MISSING = {
-    "probability": "closed",
-    "supported": "closed",
-    "gap": "closed",
-    "actual": "not closed",
-    "attainment": "not closed",
+    "probability": N_("closed"),
+    "supported": N_("closed"),
+    "gap": N_("closed"),
+    "actual": N_("not closed"),
+    "attainment": N_("not closed"),
 }
 
 
@@ -106,15 +107,24 @@ def notes(outlook: Outlook) -> list[str]:
         rows = table.loc[(table["level"] == "channel") & table["has_target"]]
         if len(rows):
             cur = review.currency
-            booked = "; ".join(
-                f"{r['channel']} {present.money(r['targeted'], cur, short=True)} of "
-                f"{present.money(r['target'], cur, short=True)} "
-                f"({present.percent(r['attainment'])})"
-                for _, r in rows.iterrows()
+            booked = _("; ").join(
+                _("{channel} {booked} of {target} ({attainment})").format(
+                    channel=r["channel"],
+                    booked=present.money(r["targeted"], cur, short=True),
+                    target=present.money(r["target"], cur, short=True),
+                    attainment=present.percent(r["attainment"]),
+                )
+                for _row, r in rows.iterrows()
             )
             out.append(
-                f"{review.label} is not closed ({review.coverage.extent(review.quarter)}) and is "
-                f"not forecast, so it has no odds; booked so far against its targets: {booked}."
+                _(
+                    "{quarter} is not closed ({extent}) and is not forecast, so it has no odds; "
+                    "booked so far against its targets: {booked}."
+                ).format(
+                    quarter=present.quarter(review.label),
+                    extent=review.coverage.extent(review.quarter),
+                    booked=booked,
+                )
             )
     if not outlook.made:
         return out
@@ -124,13 +134,17 @@ def notes(outlook: Outlook) -> list[str]:
             continue
         if not review.coverage.is_partial(period):
             out.append(
-                f"{label} is closed: the data cover all of it, so it shows its actual attainment "
-                "instead of a chance."
+                _(
+                    "{quarter} is closed: the data cover all of it, so it shows its actual "
+                    "attainment instead of a chance."
+                ).format(quarter=present.quarter(label))
             )
         else:
             out.append(
-                f"{label} is under way ({review.coverage.extent(period)}): Actual is what it "
-                "booked so far, and a target already reached has a chance of 100%."
+                _(
+                    "{quarter} is under way ({extent}): Actual is what it booked so far, and a "
+                    "target already reached has a chance of 100%."
+                ).format(quarter=present.quarter(label), extent=review.coverage.extent(period))
             )
     return out
 
@@ -138,8 +152,8 @@ def notes(outlook: Outlook) -> list[str]:
 def note(outlook: Outlook) -> str:
     """Why :func:`odds` has no rows."""
     if not outlook.made:
-        return "No forecast was made, so there are no odds of reaching the targets."
-    return "No targets are set for the forecast quarters."
+        return _("No forecast was made, so there are no odds of reaching the targets.")
+    return _("No targets are set for the forecast quarters.")
 
 
 def table(chances: pd.DataFrame, currency: str, probability: float) -> Styler:
@@ -153,15 +167,15 @@ def table(chances: pd.DataFrame, currency: str, probability: float) -> Styler:
         percent_columns=percent,
         signed_columns=["gap"],
         labels={
-            "quarter": "Quarter",
-            "channel": "Channel",
-            "target": "Target",
-            "mean": "Forecast",
-            "probability": "Chance of reaching it",
-            "supported": f"Supported at {probability:.0%}",
-            "gap": "Target above supported",
-            "actual": "Actual",
-            "attainment": "Attainment",
+            "quarter": _("Quarter"),
+            "channel": _("Channel"),
+            "target": _("Target"),
+            "mean": _("Forecast"),
+            "probability": _("Chance of reaching it"),
+            "supported": _("Supported at {probability}").format(probability=f"{probability:.0%}"),
+            "gap": _("Target above supported"),
+            "actual": _("Actual"),
+            "attainment": _("Attainment"),
         },
         missing={k: v for k, v in MISSING.items() if k in chances},
     )

@@ -10,8 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.core.i18n import N_, _
 from analysis.core.schema import TARGET_DIMENSIONS
+from analysis.reports import present
 from analysis.reports.charts import TOP
+from analysis.reports.tables import DIMENSIONS
 from analysis.targets import attainment as attainment_table
 from analysis.targets import bridge as bridge_table
 from analysis.targets.attainment import Attainment
@@ -23,9 +26,16 @@ from analysis.targets.phasing import Phasing
 #: Money columns summed in an ``Other`` row.
 _SUMMED = ("target", "actual", "targeted", "untargeted", "gap", "prior", *EFFECTS)
 #: Headings of the channel and finer tables.
-LABELS = {**attainment_table.LABELS, "segment": "Segment"}
+LABELS = {**attainment_table.LABELS, "segment": N_("Segment")}
 #: Headings of the bridge table (its actual: the targeted sales).
-BRIDGE_LABELS = {**bridge_table.LABELS, "actual": "Targeted sales"}
+BRIDGE_LABELS = {**bridge_table.LABELS, "actual": N_("Targeted sales")}
+#: What an empty cell of :func:`bridge_rows` means.
+BRIDGE_MISSING = {
+    **{e: N_("no target") for e in EFFECTS if e not in ("untargeted", "channel_mix")},
+    "channel_mix": N_("only in total"),
+    "gap": N_("no target"),
+    "target": N_("no target"),
+}
 #: Columns of the finer-grain table, in order.
 FINER = ("channel", "segment", "target", "targeted", "gap", "attainment", "prior", "yoy")
 
@@ -38,7 +48,7 @@ def channel_rows(table: Attainment, top: int = TOP) -> pd.DataFrame:
     targeted = targeted.reindex(targeted["gap"].abs().sort_values(ascending=False).index)
     apart = channels.loc[~channels["has_target"]]
     apart = apart.reindex(apart["actual"].abs().sort_values(ascending=False).index)
-    parts = [_top(targeted, top, "channel"), _top(apart, 3, "channel", "without a target")]
+    parts = [_top(targeted, top, "channel"), _top(apart, 3, "channel", N_("without a target"))]
     total = table.table.loc[table.table["level"] == "total"]
     rows = pd.concat([*parts, total], ignore_index=True)
     return rows.drop(columns=[c for c in TARGET_DIMENSIONS if c in rows.columns])
@@ -52,14 +62,14 @@ def finer_rows(table: Attainment, top: int = TOP) -> pd.DataFrame:
         return rows
     dims = rows["level"].str.split("/").str[1:]
     pairs = zip(dims, rows.iterrows(), strict=True)
-    rows["segment"] = [" / ".join(str(row[d]) for d in names) for names, (_, row) in pairs]
+    rows["segment"] = [" / ".join(str(row[d]) for d in names) for names, (_i, row) in pairs]
     return _top(rows, top, "segment")
 
 
 def grain_words(rows: pd.DataFrame) -> str:
     """``region`` or ``region and product line``: what :func:`finer_rows` are set by."""
     dims = dict.fromkeys(d for level in rows["level"] for d in level.split("/")[1:])
-    return " and ".join(d.replace("_", " ") for d in dims)
+    return _(" and ").join(present.dimension(d) for d in dims)
 
 
 def bridge_rows(bridge: Bridge, top: int = TOP) -> pd.DataFrame:
@@ -69,6 +79,11 @@ def bridge_rows(bridge: Bridge, top: int = TOP) -> pd.DataFrame:
     table = bridge.table.copy()
     table["actual"] = table["actual"] - table["untargeted"]
     table["gap"] = (table["gap"] - table["untargeted"]).where(table["has_target"])
+    # a channel without a target has no effects (its cells read "no target", BRIDGE_MISSING), and
+    # channel mix exists only between channels: the company's row
+    causes = [e for e in EFFECTS if e != "untargeted"]
+    table[causes] = table[causes].where(table["has_target"], np.nan)
+    table.loc[table.index[:-1], "channel_mix"] = np.nan
     channels = table.iloc[:-1]
     channels = channels.reindex(channels["gap"].abs().sort_values(ascending=False).index)
     return pd.concat([_top(channels, top, "channel"), table.iloc[-1:]], ignore_index=True)
@@ -86,9 +101,12 @@ def phasing_rows(split: Phasing, top: int = TOP) -> pd.DataFrame:
     months = [c for c in wide.columns if c not in ("channel", "quarter")]
     if len(wide) > top:
         rest = wide.iloc[top - 1 :]
-        other = {"channel": f"Other ({len(rest)})", **rest[[*months, "quarter"]].sum().to_dict()}
+        other = {
+            "channel": _("Other ({n})").format(n=len(rest)),
+            **rest[[*months, "quarter"]].sum().to_dict(),
+        }
         wide = pd.concat([wide.iloc[: top - 1], pd.DataFrame([other])], ignore_index=True)
-    total = {"channel": "Total", **wide[[*months, "quarter"]].sum().to_dict()}
+    total = {"channel": _("Total"), **wide[[*months, "quarter"]].sum().to_dict()}
     return pd.concat([wide, pd.DataFrame([total])], ignore_index=True)
 
 
@@ -107,7 +125,11 @@ def _top(rows: pd.DataFrame, top: int, name: str, what: str = "") -> pd.DataFram
     if len(rows) <= top:
         return rows
     rest = rows.iloc[top - 1 :]
-    label = f"Other ({len(rest)}{' ' + what if what else ''})"
+    label = (
+        _("Other ({n} {what})").format(n=len(rest), what=_(what))
+        if what
+        else _("Other ({n})").format(n=len(rest))
+    )
     other = {c: rest[c].sum(min_count=1) for c in _SUMMED if c in rows.columns}
     other[name] = label
     if "has_target" in rows.columns:
@@ -119,3 +141,19 @@ def _top(rows: pd.DataFrame, top: int, name: str, what: str = "") -> pd.DataFram
         prior = other.get("prior")
         other["yoy"] = other["actual"] / prior - 1 if prior and pd.notna(prior) else np.nan
     return pd.concat([rows.iloc[: top - 1], pd.DataFrame([other])], ignore_index=True)
+
+
+def untargeted_heading(dimension: str) -> str:
+    """The heading over :func:`untargeted_rows`: ``Sold without a target, by region``."""
+    return _("Sold without a target, by {dimension}").format(
+        dimension=_(DIMENSIONS.get(dimension, dimension)).lower()
+    )
+
+
+def untargeted_labels(dimension: str) -> dict[str, str]:
+    """The headings of :func:`untargeted_rows`."""
+    return {
+        "channel": _("Channel"),
+        "segment": _(DIMENSIONS.get(dimension, dimension)),
+        "actual": _("Sales"),
+    }

@@ -1,8 +1,8 @@
 """Charts of a target miss: waterfalls from target to actual, and attainment by channel.
 
 Readable in black and white: increases and decreases differ in hatch as well as colour, every bar
-has its value written on it, and the 100 % line is dashed. Fonts and TeX settings come from
-:func:`analysis.reports.charts.use_report_style`. Every function returns a Figure and never calls
+has its value written on it, and the 100 % line is dashed. Fonts, TeX settings and money axes
+come from :mod:`analysis.reports.style`. Every function returns a Figure and never calls
 ``plt.show()``.
 """
 
@@ -14,11 +14,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import PercentFormatter
 
-from analysis.reports import present
+from analysis.core.i18n import _
+from analysis.reports import present, style
 from analysis.reports.charts import TOP
-from analysis.reports.fonts import use_style
 from analysis.targets.attainment import Attainment
 from analysis.targets.bridge import EFFECT_LABELS, Bridge
 from analysis.targets.bridge_effects import EFFECTS
@@ -37,28 +37,29 @@ def waterfall(
     currency: str,
 ) -> Figure:
     """Bars from ``start`` through the signed ``steps`` to ``end`` (``(label, value)`` pairs)."""
-    use_style()
+    style.use()
     labels = [start[0], *(s[0] for s in steps), end[0]]
     fig, ax = plt.subplots(figsize=(max(6.0, 1.1 * len(labels) + 1.5), 4.4), layout="constrained")
     level = start[1]
     _bar(ax, 0, 0.0, start[1], _ENDS, present.money(start[1], currency, short=True))
-    for x, (_, value) in enumerate(steps, start=1):
-        style = _UP if value >= 0 else _DOWN
+    for x, (_label, value) in enumerate(steps, start=1):
+        look = _UP if value >= 0 else _DOWN
         text = ("+" if value > 0 else "") + present.money(value, currency, short=True)
-        _bar(ax, x, level, value, style, text)
+        _bar(ax, x, level, value, look, text)
         ax.plot([x - 1.4, x + 0.4], [level, level], color="black", linewidth=0.6, linestyle=":")
         level += value
     x = len(labels) - 1
     ax.plot([x - 1.4, x - 0.4], [level, level], color="black", linewidth=0.6, linestyle=":")
     _bar(ax, x, 0.0, end[1], _ENDS | {"hatch": "..."}, present.money(end[1], currency, short=True))
     ax.set_xticks(range(len(labels)), [str(v) for v in labels], rotation=30, ha="right")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: present.money(v, currency, short=True)))
+    style.money_axis(ax, currency)
     low = min(0.0, *np.cumsum([start[1], *(s[1] for s in steps)]), end[1])
     high = max(0.0, *np.cumsum([start[1], *(s[1] for s in steps)]), end[1])
     zoom = _zoom(start[1], end[1], steps)
     if zoom is not None:
         ax.set_ylim(*zoom)
-        ax.set_ylabel(f"axis starts at {present.money(zoom[0], currency, short=True)}", fontsize=8)
+        start_at = present.money(zoom[0], currency, short=True)
+        ax.set_ylabel(_("axis starts at {amount}").format(amount=start_at), fontsize=8)
     else:
         ax.set_ylim(low - 0.08 * (high - low or 1), high + 0.08 * (high - low or 1))
     ax.axhline(0, color="black", linewidth=0.6)
@@ -81,8 +82,8 @@ def _zoom(
     return (low - 1.5 * span, high + 0.4 * span)
 
 
-def _bar(ax, x: float, bottom: float, value: float, style: dict, text: str) -> None:
-    ax.bar(x, value, bottom=bottom, width=0.8, linewidth=0.8, **style)
+def _bar(ax, x: float, bottom: float, value: float, look: dict, text: str) -> None:
+    ax.bar(x, value, bottom=bottom, width=0.8, linewidth=0.8, **look)
     top = bottom + value
     ax.annotate(
         text,
@@ -103,16 +104,18 @@ def channel_waterfall(bridge: Bridge, currency: str, *, title: str | None = None
     targeted = channels.loc[channels["has_target"]]
     order = targeted["gap"].abs().sort_values(ascending=False, kind="stable").index
     shown = targeted.loc[order[: TOP - 1] if len(order) > TOP else order]
-    steps = [(str(row["channel"]), float(row["gap"])) for _, row in shown.iterrows()]
+    steps = [(str(row["channel"]), float(row["gap"])) for _row, row in shown.iterrows()]
     if len(order) > TOP:
         rest = targeted.loc[order[TOP - 1 :], "gap"]
-        steps.append((f"Other ({len(rest)})", float(rest.sum())))
+        steps.append((_("Other ({n})").format(n=len(rest)), float(rest.sum())))
     fig = waterfall(
-        ("Target", _value(total["target"])),
+        (_("Target"), _value(total["target"])),
         steps,
-        ("Targeted sales", float(total["actual"]) - float(total["untargeted"])),
+        (_("Targeted sales"), float(total["actual"]) - float(total["untargeted"])),
         title=title
-        or f"{bridge.quarter}{_marked(bridge.marker)}: from target to targeted sales by channel",
+        or _("{quarter}: from target to targeted sales by channel").format(
+            quarter=f"{bridge.quarter}{_marked(bridge.marker)}"
+        ),
         currency=currency,
     )
     _apart(fig, channels.loc[~channels["has_target"]], currency)
@@ -130,16 +133,18 @@ def effect_waterfall(
     table = bridge.table
     total = table.iloc[-1]
     steps = [
-        (EFFECT_LABELS[e], float(total[e]))
+        (_(EFFECT_LABELS[e]), float(total[e]))
         for e in EFFECTS
         if e != "untargeted" and (keep_zero or total[e] != 0)
     ]
     fig = waterfall(
-        ("Target", _value(total["target"])),
+        (_("Target"), _value(total["target"])),
         steps,
-        ("Targeted sales", float(total["actual"]) - float(total["untargeted"])),
+        (_("Targeted sales"), float(total["actual"]) - float(total["untargeted"])),
         title=title
-        or f"{bridge.quarter}{_marked(bridge.marker)}: from target to targeted sales by effect",
+        or _("{quarter}: from target to targeted sales by effect").format(
+            quarter=f"{bridge.quarter}{_marked(bridge.marker)}"
+        ),
         currency=currency,
     )
     _apart(fig, table.iloc[:-1].loc[~table.iloc[:-1]["has_target"]], currency)
@@ -152,11 +157,13 @@ def _apart(fig: Figure, untargeted, currency: str) -> None:
     if sold.empty:
         return
     names = [f"{r['channel']} {present.money(r['actual'], currency, short=True)}"
-             for _, r in sold.head(3).iterrows()]  # fmt: skip
+             for _row, r in sold.head(3).iterrows()]  # fmt: skip
     if len(sold) > 3:
-        names.append(f"{len(sold) - 3} more")
+        names.append(_("{n} more").format(n=len(sold) - 3))
     fig.axes[0].set_xlabel(
-        "Sold without a target, not in the bridge: " + ", ".join(names), fontsize=8, loc="left"
+        _("Sold without a target, not in the bridge: {names}").format(names=_(", ").join(names)),
+        fontsize=8,
+        loc="left",
     )
 
 
@@ -171,7 +178,7 @@ def _value(amount: object) -> float:
 
 def attainment_bars(attainment: Attainment, *, title: str | None = None) -> Figure:
     """Attainment % per channel and in total, with the 100 % line; untargeted channels listed."""
-    use_style()
+    style.use()
     table = attainment.table
     table = table.loc[table["level"].isin(["channel", "total"])]
     shown = table.loc[table["has_target"] & table["attainment"].notna()]
@@ -180,7 +187,7 @@ def attainment_bars(attainment: Attainment, *, title: str | None = None) -> Figu
         channels = channels.sort_values("attainment", kind="stable")
         rest = channels.iloc[TOP - 1 :]
         other = rest.iloc[:1].assign(
-            channel=f"Other ({len(rest)})",
+            channel=_("Other ({n})").format(n=len(rest)),
             attainment=float(rest["targeted"].sum()) / float(rest["target"].sum()),
         )
         channels = pd.concat([channels.iloc[: TOP - 1], other])
@@ -188,10 +195,10 @@ def attainment_bars(attainment: Attainment, *, title: str | None = None) -> Figu
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(shown) + 1.6), layout="constrained")
     values = shown["attainment"].to_numpy(dtype="float64")
     for y, (value, is_total) in enumerate(zip(values, shown["level"] == "total", strict=True)):
-        style = dict(_UP if value >= 1 else _DOWN)
+        look = dict(_UP if value >= 1 else _DOWN)
         if is_total:
-            style |= {"linewidth": 1.8}
-        ax.barh(y, value, height=0.6, **({"linewidth": 0.8} | style))
+            look |= {"linewidth": 1.8}
+        ax.barh(y, value, height=0.6, **({"linewidth": 0.8} | look))
         ax.annotate(
             present.percent(value),
             (value, y),
@@ -208,11 +215,10 @@ def attainment_bars(attainment: Attainment, *, title: str | None = None) -> Figu
     ax.set_xlim(0, right * 1.15)
     missing = [str(c) for c in table.loc[~table["has_target"], "channel"]]
     if missing:
-        named = missing[:3] + ([f"{len(missing) - 3} more"] if len(missing) > 3 else [])
-        ax.set_xlabel("No target: " + ", ".join(named), fontsize=8, loc="left")
-    ax.set_title(
-        title or f"{attainment.period_label}{_marked(attainment.marker)}: attainment of target",
-        loc="left",
-    )
+        more = [_("{n} more").format(n=len(missing) - 3)] if len(missing) > 3 else []
+        named = _(", ").join(missing[:3] + more)
+        ax.set_xlabel(_("No target: {names}").format(names=named), fontsize=8, loc="left")
+    period = f"{attainment.period_label}{_marked(attainment.marker)}"
+    ax.set_title(title or _("{period}: attainment of target").format(period=period), loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     return fig

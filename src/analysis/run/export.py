@@ -1,12 +1,16 @@
 """Executed notebooks to HTML that a manager reads: no code, no prompts, no parameter cells, no CDN.
 
-The page uses the ``report`` template in ``templates/`` (JupyterLab's look without any script
-loaded from the network). Navigation and footer are HTML made by the caller, already escaped.
+The page uses the ``report`` template in ``templates/``: the lab template's structure with our own
+lean stylesheet (``report.css``) and nothing loaded from the network. Navigation and footer are
+HTML made by the caller, already escaped. The page speaks the current language
+(:mod:`analysis.core.i18n`): each markdown cell is looked up in the message catalog by its text,
+and ``<html lang>`` says which language the page is in.
 """
 
 from __future__ import annotations
 
 import copy
+import html
 import re
 from pathlib import Path
 
@@ -14,9 +18,15 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
+from analysis.core import i18n, notebook_messages
+from analysis.core.i18n import _
+
 TEMPLATES = Path(__file__).parent / "templates"
 HIDDEN_TAGS = {"parameters", "injected-parameters", "hide"}
 _CONTENTS = "<!-- report-contents -->"  # where the template wants the list of sections
+#: ``<html lang>`` of each language (BCP 47: Chinese in simplified characters).
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+_HTML_TAG = re.compile(r"<html[^>]*>")
 _SECTION = re.compile(r'<h2 id="([^"]+)">(.*?)<a class="anchor-link"', re.DOTALL)
 
 
@@ -31,6 +41,8 @@ def to_html(
     nb = copy.deepcopy(notebook)
     nb.metadata["title"] = title
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = notebook_messages.markdown(cell.source)
         if cell.cell_type == "code":
             # Warnings and log lines go to the executed notebook, not to the manager's page.
             cell.outputs = [
@@ -48,9 +60,12 @@ def to_html(
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS, enabled=True), enabled=True
     )
-    body, _ = exporter.from_notebook_node(
+    body, _resources = exporter.from_notebook_node(
         nb, resources={"report_nav": nav_html, "report_footer": footer_html}
     )
+    # nbconvert's language_code takes ISO 639-1 codes only (zh, never zh-Hans): set it here
+    lang = HTML_LANG[i18n.language()]
+    body = _HTML_TAG.sub(f'<html lang="{lang}">', body, count=1)
     return _with_contents(body)
 
 
@@ -60,4 +75,5 @@ def _with_contents(page: str) -> str:
     if len(sections) < 2:
         return page.replace(_CONTENTS, "", 1)
     links = " · ".join(f"<a href='#{anchor}'>{title.strip()}</a>" for anchor, title in sections)
-    return page.replace(_CONTENTS, f"<nav class='report-contents'>Sections: {links}</nav>", 1)
+    label = html.escape(_("Sections:"))
+    return page.replace(_CONTENTS, f"<nav class='report-contents'>{label} {links}</nav>", 1)

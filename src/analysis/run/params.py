@@ -67,7 +67,7 @@ def from_command_line(
         if parameter.run_owned:
             raise ParameterError(
                 f"parameter {name} is set by the run itself and cannot be given with -p"
-                + (f" (use --{name})" if name in ("quarter", "config") else "")
+                + (f" (use --{name})" if name in ("quarter", "config", "language") else "")
             )
         values[name] = parameter.parse(text)
     return values

@@ -25,7 +25,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -33,9 +33,10 @@ from typing import Any
 import nbformat
 import pandas as pd
 
-from analysis.core import csv_out
+from analysis.core import csv_out, i18n
 from analysis.core.bundled import notebooks_dir
 from analysis.core.errors import ParameterError, PublishError, RunError, WorkbenchError
+from analysis.core.i18n import N_, _
 from analysis.core.parameters import Parameter
 from analysis.data import snapshot
 from analysis.data.check import check_hierarchy
@@ -52,7 +53,7 @@ from analysis.reports import (
     tracking,
 )
 from analysis.reports.review import COMMON, CURRENT, Review, as_of_for, in_quarter
-from analysis.run import manifest, pages, params, publish, summary
+from analysis.run import landing, manifest, pages, params, publish, summary
 from analysis.run.execute import FILE_ONLY, execute
 from analysis.run.export import to_html
 from analysis.run.runlog import RunLog
@@ -76,16 +77,16 @@ class Report:
 
 
 REPORTS: tuple[Report, ...] = (
-    Report("overview", "Quarterly overview", overview.PARAMETERS),
-    Report("target_miss", "Targets and the reasons for the gap", target_miss.PARAMETERS),
-    Report("forecast", "Forecast and the odds of the targets", forecast.PARAMETERS),
-    Report("customers", "Customers, products and prices", customers.PARAMETERS),
-    Report("returns", "Returns and quality", returns.PARAMETERS),
-    Report("salespeople", "Salespeople", salespeople.PARAMETERS),
+    Report("overview", N_("Quarterly overview"), overview.PARAMETERS),
+    Report("target_miss", N_("Targets and the reasons for the gap"), target_miss.PARAMETERS),
+    Report("forecast", N_("Forecast and the odds of the targets"), forecast.PARAMETERS),
+    Report("customers", N_("Customers, products and prices"), customers.PARAMETERS),
+    Report("returns", N_("Returns and quality"), returns.PARAMETERS),
+    Report("salespeople", N_("Salespeople"), salespeople.PARAMETERS),
 )
 #: What a run part-way through a quarter executes: the quarter so far and where it lands.
 IN_QUARTER: tuple[Report, ...] = (
-    Report("tracking", "The quarter so far and where it lands", tracking.PARAMETERS),
+    Report("tracking", N_("The quarter so far and where it lands"), tracking.PARAMETERS),
 )
 
 
@@ -109,13 +110,15 @@ def run(
     extra: Mapping[str, str] | None = None,
     reports: Sequence[Report] = REPORTS,
     tracked: Sequence[Report] = IN_QUARTER,
+    language: str | None = None,
 ) -> RunResult:
     """Check parameters, load the data once, execute every report notebook, publish them together.
 
     ``extra`` holds further notebook parameters as text (``-p horizon=8``): each must be a
     parameter of at least one report that the run does not set itself, with an allowed value.
     ``as_of`` stands the run on that day (later lines left out); before the quarter's end the run
-    executes the ``tracked`` reports instead of ``reports``.
+    executes the ``tracked`` reports instead of ``reports``. ``language`` (``en``, ``zh``)
+    overrides the configuration's ``language:``.
     """
     started, t0 = datetime.now(), time.perf_counter()
     out = _output_folder(Path(out))
@@ -129,6 +132,8 @@ def run(
         for report in reports:
             params.check_notebook(report.notebook, report.parameters)
         chosen = params.from_command_line({r.name: r.parameters for r in reports}, extra or {})
+        if language is not None:
+            run_config = replace(run_config, language=language)  # checked again
         dataset = load(run_config, as_of=as_of)
         check_hierarchy(dataset)  # the forecast's series apart: found now, not minutes in
         for report in dataset.reports:
@@ -251,6 +256,7 @@ def _publish(
         "record_to": _relative(filed, here),
         "as_of": review.as_of.isoformat() if review.as_of else "",
         "nowcasts": _relative(out / nowcast_ledger.NOWCASTS, here),
+        "language": dataset.config.language,
     }
     values = {r.name: params.for_notebook(r.parameters, owned, chosen) for r in reports}
     with publish.quarter_lock(out, label):
@@ -258,7 +264,8 @@ def _publish(
         try:
             snapshot.write(dataset, data)
             failed = out / ".failed" / f"{label}-{stamp}"
-            _build(dataset, review, values, reports, staging, failed, timeout, started)
+            with i18n.speaking(dataset.config.language):  # the runner's own pages
+                _build(dataset, review, values, reports, staging, failed, timeout, started)
             _write_manifest(dataset, sources, values, reports, staging, started)
             folder = out / label if kept else publish.swap_in(staging, out / label)
             if review.in_quarter:
@@ -270,7 +277,8 @@ def _publish(
         finally:
             for leftover in (staging, data):
                 shutil.rmtree(leftover, ignore_errors=True)
-        pages.write_root_index(out)
+        with i18n.speaking(dataset.config.language):
+            landing.write_root_index(out)
     return folder
 
 
@@ -326,31 +334,37 @@ def _build(
         ]
     for done in running:
         done.result()
-    title = f"{dataset.config.company or 'Sales'} {review.label}"
+    company = dataset.config.company or _("Sales")
+    title = f"{company} {review.label}"
     if review.in_quarter:
         figures = tracking.summary(review, staging / tracking.NOWCAST_CSV)
-        title += f" as of {review.as_of.isoformat()}"
+        title += _(" as of {day}").format(day=review.as_of.isoformat())
         state = pages.TRACKING
     else:
         figures = overview.summary(review)
         figures["next_quarter"] = summary.next_quarter(review, staging / "forecast.csv")
+        figures["biggest_miss"] = summary.biggest_miss(staging / "target_miss.csv")
+        figures["trend"] = summary.trend(review)
         state = pages.SUMMARY
     footer = pages.footer(dataset, values, started)
-    listed = [(r.name, r.title) for r in reports]
+    listed = [(r.name, _(r.title)) for r in reports]
     for report in reports:
         path = staging / f"{report.name}.ipynb"
         executed = _scrubbed(nbformat.read(path, as_version=4), report)
         nbformat.write(executed, path)
         page = to_html(
             executed,
-            f"{title} · {report.title}",
+            f"{title} · " + _(report.title),
             nav_html=pages.nav(listed, current=report.name),
             footer_html=footer,
         )
         (staging / f"{report.name}.html").write_text(page, encoding="utf-8")
-    (staging / "index.html").write_text(
-        pages.quarter_index(title, listed, figures["text"]["headline"]), encoding="utf-8"
+    landing_page = (
+        landing.tracking_page(title, listed, figures["text"]["headline"])
+        if review.in_quarter
+        else landing.quarter_page(title, listed, figures, landing.notes(review))
     )
+    (staging / "index.html").write_text(landing_page, encoding="utf-8")
     (staging / state).write_text(
         json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8"
     )

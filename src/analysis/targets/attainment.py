@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.core.i18n import N_, _
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.series import TOTAL, Coverage
 from analysis.targets.covered import covered, grains, mixed, side_shares
@@ -49,23 +50,23 @@ MONEY = ("target", "actual", "targeted", "untargeted", "gap", "prior")
 PERCENT = ("attainment", "yoy", "gap_share", "quantity_attainment")
 #: Reader-facing headings of the attainment table.
 LABELS = {
-    "level": "Level",
-    "channel": "Channel",
-    "region": "Region",
-    "product_line": "Product line",
-    "has_target": "Has target",
-    "target": "Target",
-    "actual": "Actual",
-    "targeted": "Targeted sales",
-    "untargeted": "Sold without target",
-    "gap": "Gap",
-    "attainment": "Attainment",
-    "prior": "Year earlier",
-    "yoy": "Growth on a year earlier",
-    "gap_share": "Share of gap",
-    "target_quantity": "Target units",
-    "quantity": "Units",
-    "quantity_attainment": "Unit attainment",
+    "level": N_("Level"),
+    "channel": N_("Channel"),
+    "region": N_("Region"),
+    "product_line": N_("Product line"),
+    "has_target": N_("Has target"),
+    "target": N_("Target"),
+    "actual": N_("Actual"),
+    "targeted": N_("Targeted sales"),
+    "untargeted": N_("Sold without target"),
+    "gap": N_("Gap"),
+    "attainment": N_("Attainment"),
+    "prior": N_("Year earlier"),
+    "yoy": N_("Growth on a year earlier"),
+    "gap_share": N_("Share of gap"),
+    "target_quantity": N_("Target units"),
+    "quantity": N_("Units"),
+    "quantity_attainment": N_("Unit attainment"),
 }
 
 
@@ -109,17 +110,17 @@ class Attainment:
     def labels(self) -> dict[str, str]:
         """:data:`LABELS` with partial quarters marked: ``Year earlier (partial: data from
         2024-12-01)``."""
-        labels = dict(LABELS)
+        labels = {column: _(text) for column, text in LABELS.items()}
         for column, marker in (("actual", self.marker), ("prior", self.prior_marker)):
             if marker:
-                labels[column] = f"{labels[column]} ({marker})"
+                labels[column] = _("{label} ({marker})").format(label=labels[column], marker=marker)
         return labels
 
     @property
     def missing(self) -> dict[str, str]:
         """What an empty growth cell means: ``no comparison`` when the year-earlier quarters
         are partial or missing (else a channel that did not sell a year earlier)."""
-        return {"yoy": "no comparison"} if self.prior_partial else {}
+        return {"yoy": N_("no comparison")} if self.prior_partial else {}
 
     def row(self, channel: str = TOTAL) -> pd.Series:
         """The channel (or ``Total``) row of ``table``."""
@@ -214,14 +215,14 @@ def attainment(
     if partial:
         span = labels[0] + (f"-{labels[-1]}" if len(periods) > 1 else "")
         notes.append(
-            f"{span} is partial ({coverage.extent(periods[0], periods[-1])}), so actuals are "
-            "not comparable with the full target."
+            _(
+                "{span} is partial ({extent}), so actuals are not comparable with the full target."
+            ).format(span=span, extent=coverage.extent(periods[0], periods[-1]))
         )
     if prior_partial:
         prior_span = prior_labels[0] + (f"-{prior_labels[-1]}" if len(priors) > 1 else "")
         held = coverage.holds_only(prior_span, priors[0], priors[-1])
-        notes.append(f"Growth on a year earlier: no comparison, {held}.")
-    notes += _untargeted_notes(channel)
+        notes.append(_("Growth on a year earlier: no comparison, {held}.").format(held=held))
     return Attainment(
         quarter=calendar.label(period),
         quarters=labels,
@@ -252,25 +253,6 @@ _VALUES = (
     "targeted_quantity",
     "quantity_attainment",
 )
-
-
-def _untargeted_notes(channel: pd.DataFrame) -> list[str]:
-    """Which channels sold without a target, wholly or in part (names only, no amounts)."""
-    sold = channel["untargeted"] != 0
-    whole = channel.loc[~channel["has_target"] & sold, "channel"]
-    part = channel.loc[channel["has_target"] & sold, "channel"]
-    notes = []
-    if len(whole):
-        notes.append(
-            "Without a target (sales shown apart, not in any attainment): "
-            + ", ".join(map(str, whole))
-        )
-    if len(part):
-        notes.append(
-            "Partly without a target (sales outside the segments their targets are set for, "
-            "shown apart): " + ", ".join(map(str, part))
-        )
-    return notes
 
 
 def _detail(

@@ -67,6 +67,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.core.i18n import N_
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.series import Coverage
 from analysis.targets.bridge_baseline import (
@@ -104,28 +105,28 @@ MONEY = (
     "actual_price",
 )
 LABELS = {
-    "channel": "Channel",
-    "product_line": "Product line",
-    "reference": "Compared with",
-    "has_target": "Has target",
-    "target": "Target",
-    "actual": "Actual",
-    "gap": "Gap",
-    "growth_asked": "Growth the target asked for (−)",
-    "volume": "Volume",
-    "channel_mix": "Channel mix",
-    "product_mix": "Product mix",
-    "price": "Price",
-    "returns": "Returns",
-    "untargeted": "Sales without target",
-    "reference_units": "Reference units (gross)",
-    "actual_units": "Units (gross)",
-    "reference_revenue": "Reference revenue (gross)",
-    "actual_revenue": "Revenue (gross)",
-    "reference_price": "Reference price",
-    "actual_price": "Price per unit",
-    "expected_returns": "Expected returns",
-    "actual_returns": "Returns",
+    "channel": N_("Channel"),
+    "product_line": N_("Product line"),
+    "reference": N_("Compared with"),
+    "has_target": N_("Has target"),
+    "target": N_("Target"),
+    "actual": N_("Actual"),
+    "gap": N_("Gap"),
+    "growth_asked": N_("Growth the target asked for (−)"),
+    "volume": N_("Volume"),
+    "channel_mix": N_("Channel mix"),
+    "product_mix": N_("Product mix"),
+    "price": N_("Price"),
+    "returns": N_("Returns"),
+    "untargeted": N_("Sales without target"),
+    "reference_units": N_("Reference units (gross)"),
+    "actual_units": N_("Units (gross)"),
+    "reference_revenue": N_("Reference revenue (gross)"),
+    "actual_revenue": N_("Revenue (gross)"),
+    "reference_price": N_("Reference price"),
+    "actual_price": N_("Price per unit"),
+    "expected_returns": N_("Expected returns"),
+    "actual_returns": N_("Returns"),
 }
 #: Reader-facing names of the effects (waterfall steps, narrative).
 EFFECT_LABELS = {e: LABELS[e] for e in EFFECTS}
@@ -247,7 +248,7 @@ def bridge(
         mode=baseline,
         partial=coverage.is_partial(period),
         notes=tuple(notes),
-        rule=rule_for(baseline, calendar, period, window, segment.replace("_", " ")),
+        rule=rule_for(baseline, calendar, period, window, segment),
         cents=table,
         segment_cents=segments,
         marker=coverage.marker(period),

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.core.i18n import _
 from analysis.core.quarters import FiscalCalendar
+from analysis.core.schema import DIMENSION_WORDS
 from analysis.data.series import Coverage
 from analysis.targets.bridge_baseline import RETURN_QUARTERS
 
@@ -28,53 +30,69 @@ def notes_for(
     notes = []
     if coverage.is_partial(period):
         notes.append(
-            f"{label} is partial ({coverage.extent(period)}): the actual is not a full quarter, "
-            "so the effects overstate the miss."
+            _(
+                "{quarter} is partial ({extent}): the actual is not a full quarter, so the "
+                "effects overstate the miss."
+            ).format(quarter=label, extent=coverage.extent(period))
         )
     no_baseline = coverage.held(prior) is None
     if no_baseline:
         notes.append(
-            f"There are no sales data for {prior_label}: "
-            + (
-                "the bridge starts from zero."
+            (
+                _("There are no sales data for {prior}: the bridge starts from zero.")
                 if mode == "prior_year"
-                else "product lines are split by this quarter's shares."
-            )
+                else _(
+                    "There are no sales data for {prior}: product lines are split by this "
+                    "quarter's shares."
+                )
+            ).format(prior=prior_label)
         )
     elif coverage.is_partial(prior):
         held = coverage.holds_only(prior_label, prior)
         compared = ch.index[ch["reference"] == "prior_year"]
         if mode == "prior_year":
-            notes.append(f"The baseline is partial: {held}, so the bridge compares with that part.")
+            notes.append(
+                _("The baseline is partial: {held}, so the bridge compares with that part.").format(
+                    held=held
+                )
+            )
         elif len(compared):
-            names = ", ".join(map(str, compared))
-            notes.append(f"The baseline is partial: {held}; {names} are compared with that part.")
+            notes.append(
+                _("The baseline is partial: {held}; {names} are compared with that part.").format(
+                    held=held, names=_names(compared)
+                )
+            )
         targeted = split.reindex(ch.index[ch["reference"] == "target"])
         if (targeted == "prior_year").any():
             notes.append(
-                f"The baseline is partial: {held}, so the target's split over product lines "
-                "rests on that part only."
+                _(
+                    "The baseline is partial: {held}, so the target's split over product lines "
+                    "rests on that part only."
+                ).format(held=held)
             )
     notes += _return_window_note(calendar, coverage, label, window)
     fallback = ch.index[(ch["reference"] == "prior_year") & ch["has_target"]]
     if mode == "target" and len(fallback):
         notes.append(
-            f"Target without units, compared with {prior_label} instead: "
-            + ", ".join(map(str, fallback))
+            _("Target without units, compared with {prior} instead: {names}").format(
+                prior=prior_label, names=_names(fallback)
+            )
         )
     current = split.index[split == "current"]
     if len(current) and not no_baseline:
         notes.append(
-            f"No sales in {prior_label}, target split by this quarter's shares: "
-            + ", ".join(map(str, current))
+            _("No sales in {prior}, target split by this quarter's shares: {names}").format(
+                prior=prior_label, names=_names(current)
+            )
         )
     unsplit = split.index[split == "unsplit"]
     if len(unsplit):
-        notes.append("No sales to split the target over: " + ", ".join(map(str, unsplit)))
-    untargeted = ch.index[~ch["has_target"] & (ch["a_net"] != 0)]
-    if len(untargeted):
-        notes.append("Sales without a target: " + ", ".join(map(str, untargeted)))
+        notes.append(_("No sales to split the target over: {names}").format(names=_names(unsplit)))
     return notes
+
+
+def _names(index: pd.Index) -> str:
+    return _(", ").join(map(str, index))
 
 
 def _return_window_note(
@@ -83,59 +101,80 @@ def _return_window_note(
     """Why expected returns rest on fewer than the four quarters before the reviewed one."""
     if not window:
         return [
-            f"There are no sales data in the {RETURN_QUARTERS} quarters before {label}: expected "
-            "returns are 0."
+            _(
+                "There are no sales data in the {n} quarters before {quarter}: expected returns "
+                "are 0."
+            ).format(n=RETURN_QUARTERS, quarter=label)
         ]
     if len(window) == RETURN_QUARTERS and not coverage.is_partial(window[0], window[-1]):
         return []
-    text = f"Expected returns are at the return rate of {_span(calendar, window)}"
+    first = f"{coverage.first:%Y-%m-%d}"
     if len(window) < RETURN_QUARTERS:
-        text += f" only, not of the {RETURN_QUARTERS} quarters before {label}"
-    return [f"{text}: the data begin on {coverage.first:%Y-%m-%d}."]
+        text = _(
+            "Expected returns are at the return rate of {span} only, not of the {n} quarters "
+            "before {quarter}: the data begin on {first}."
+        )
+    else:
+        text = _("Expected returns are at the return rate of {span}: the data begin on {first}.")
+    return [
+        text.format(span=_span(calendar, window), n=RETURN_QUARTERS, quarter=label, first=first)
+    ]
 
 
 def _span(calendar: FiscalCalendar, window: list[pd.Period]) -> str:
     first, last = calendar.label(window[0]), calendar.label(window[-1])
-    return first if first == last else f"{first} to {last}"
+    return first if first == last else _("{first} to {last}").format(first=first, last=last)
 
 
 def rule_for(
-    mode: str, calendar: FiscalCalendar, period: pd.Period, window: list[pd.Period], noun: str
+    mode: str, calendar: FiscalCalendar, period: pd.Period, window: list[pd.Period], segment: str
 ) -> str:
-    """The bridge's convention in words, for the report."""
-    prior_label = calendar.label(period - 4)
+    """The bridge's convention in words, for the report (``segment``: the mix's dimension)."""
+    prior_label, label = calendar.label(period - 4), calendar.label(period)
+    noun = _(DIMENSION_WORDS.get(segment, segment.replace("_", " ")))
+    nouns = f"{noun}s"  # the English plural; a translation names the noun once
     if not window:
-        rate = "a rate of 0 (there are no sales data before the quarter)"
+        rate = _("a rate of 0 (there are no sales data before the quarter)")
     else:
-        rate = f"each channel's return rate over {_span(calendar, window)}"
-        if len(window) == RETURN_QUARTERS:
-            rate += f", the {RETURN_QUARTERS} quarters before {calendar.label(period)}"
-        else:
-            rate += f", the quarters before {calendar.label(period)} that the data reach"
-        rate += " (returns ÷ gross sales, summed over them)"
-    common = (
-        f"Volume = (units − reference units) × reference average price; product mix = Σ over "
-        f"{noun}s (units of the {noun} − units × its reference share) × its reference price; "
+        span = _span(calendar, window)
+        rate = (
+            _(
+                "each channel's return rate over {span}, the {n} quarters before {quarter} "
+                "(returns ÷ gross sales, summed over them)"
+            )
+            if len(window) == RETURN_QUARTERS
+            else _(
+                "each channel's return rate over {span}, the quarters before {quarter} that the "
+                "data reach (returns ÷ gross sales, summed over them)"
+            )
+        ).format(span=span, n=RETURN_QUARTERS, quarter=label)
+    common = _(
+        "Volume = (units − reference units) × reference average price; product mix = Σ over "
+        "{nouns} (units of the {noun} − units × its reference share) × its reference price; "
         "price = Σ (revenue − units × reference price). Units, revenue and prices are gross "
         "(returns are their own effect: actual returns − expected returns). "
-        f"A {noun} without reference units is valued at its actual price (it shows as mix). "
+        "A {noun} without reference units is valued at its actual price (it shows as mix). "
         "At company level volume is priced at the company's reference average price and channel "
         "mix is the difference between the channels' volumes and the company's. Amounts are "
         "rounded to cents; in each channel price absorbs the rounding residual, in the total "
         "channel mix does."
-    )
+    ).format(noun=noun, nouns=nouns)
     if mode == "prior_year":
         return (
-            f"Reference: {prior_label}, the same quarter a year earlier (its gross sales and "
-            f"units, and returns expected at {rate}). Gap = (actual − baseline) − (target − "
-            f"baseline): the growth the target asked for over {prior_label} is its own step. "
+            _(
+                "Reference: {prior}, the same quarter a year earlier (its gross sales and units, "
+                "and returns expected at {rate}). Gap = (actual − baseline) − (target − "
+                "baseline): the growth the target asked for over {prior} is its own step. "
+            ).format(prior=prior_label, rate=rate)
             + common
         )
     return (
-        f"Reference: the target, grossed up by the returns expected at {rate}. Where targets "
-        f"are not set by {noun}, a "
-        f"channel's target is split over its {noun}s by {prior_label}: units by each {noun}'s "
-        f"share of the channel's units, revenue by its share of revenue (its {prior_label} price "
-        f"scaled to the target price). Channels whose target has no units are compared with "
-        f"{prior_label} instead. " + common
+        _(
+            "Reference: the target, grossed up by the returns expected at {rate}. Where targets "
+            "are not set by {noun}, a channel's target is split over its {nouns} by {prior}: "
+            "units by each {noun}'s share of the channel's units, revenue by its share of revenue "
+            "(its {prior} price scaled to the target price). Channels whose target has no units "
+            "are compared with {prior} instead. "
+        ).format(rate=rate, noun=noun, nouns=nouns, prior=prior_label)
+        + common
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.core.i18n import _
 from analysis.core.quarters import FiscalCalendar
 
 
@@ -75,12 +76,12 @@ def mixed(gap: pd.Series) -> bool:
     return bool((values < 0).any() and (values > 0).any())
 
 
-def share_rule(gap: pd.Series, what: str) -> str:
-    """The sentence that says what the shares of ``what`` (e.g. "the channels' gaps") are of."""
+def share_rule(gap: pd.Series) -> str:
+    """The sentence that says what the shares of the gaps in ``gap`` are of."""
     if mixed(gap):
-        return (
-            f"{what.capitalize()} go both ways, so each shortfall is shown as a share of the sum "
-            "of shortfalls and each excess as a share of the sum of excesses; the shares of one "
-            "side add up to 100 %."
+        return _(
+            "The gaps go both ways, so each shortfall is shown as a share of the sum of "
+            "shortfalls and each excess as a share of the sum of excesses; the shares of one side "
+            "add up to 100 %."
         )
-    return f"Each share is of the total gap; {what} add up to it (100 %)."
+    return _("Each share is of the total gap; the gaps add up to it (100 %).")

@@ -34,7 +34,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.core.i18n import N_, _
 from analysis.core.quarters import FiscalCalendar
+from analysis.core.schema import DIMENSION_WORDS
 from analysis.data.series import TOTAL, Coverage
 from analysis.targets.covered import covered, grains, share_rule, side_shares
 from analysis.targets.drilldown_levels import segment_levels
@@ -50,23 +52,23 @@ from analysis.targets.selection import (
 MONEY = ("target", "actual", "gap", "prior")
 PERCENT = ("share_of_gap", "share_of_total_gap", "cumulative_share")
 LABELS = {
-    "channel": "Channel",
-    "dimension": "By",
-    "segment": "Segment",
-    "node": "Channel / region / product line",
-    "level": "Level",
-    "region": "Region",
-    "product_line": "Product line",
-    "has_target": "Has target",
-    "target": "Target",
-    "actual": "Actual",
-    "gap": "Gap",
-    "prior": "Year earlier",
-    "share_of_gap": "Share of channel gap",
-    "share_of_total_gap": "Share of gap",
-    "cumulative_share": "Cumulative share",
-    "rank": "Rank",
-    "basis": "Target from",
+    "channel": N_("Channel"),
+    "dimension": N_("By"),
+    "segment": N_("Segment"),
+    "node": N_("Channel / region / product line"),
+    "level": N_("Level"),
+    "region": N_("Region"),
+    "product_line": N_("Product line"),
+    "has_target": N_("Has target"),
+    "target": N_("Target"),
+    "actual": N_("Actual"),
+    "gap": N_("Gap"),
+    "prior": N_("Year earlier"),
+    "share_of_gap": N_("Share of channel gap"),
+    "share_of_total_gap": N_("Share of gap"),
+    "cumulative_share": N_("Cumulative share"),
+    "rank": N_("Rank"),
+    "basis": N_("Target from"),
 }
 
 
@@ -141,7 +143,7 @@ class Drilldown:
             order = kids.assign(_size=kids["gap"].abs()).sort_values(
                 ["_size", "node"], ascending=[False, True], kind="stable"
             )
-            for _, kid in (order if depth == 0 else order.head(n)).iterrows():
+            for _key, kid in (order if depth == 0 else order.head(n)).iterrows():
                 kept.append(kid.drop("_size").to_frame().T.assign(node="  " * depth + kid["node"]))
                 if depth + 1 < len(keys):
                     visit(depth + 1, {**parent, keys[depth]: kid[keys[depth]]})
@@ -188,9 +190,9 @@ def drilldown(
     before = net_by(then, finest)["cents"]
     by_channel = dict(zip(rows["channel"], grains(rows, grain), strict=True))
     basis_words = {
-        "prior": f"share of {prior_label}",
-        "current": f"share of {label}",
-        "equal": "equal split",
+        "prior": _("share of {quarter}").format(quarter=prior_label),
+        "current": _("share of {quarter}").format(quarter=label),
+        "equal": _("equal split"),
     }
 
     path = tuple(path)
@@ -224,13 +226,18 @@ def drilldown(
 
     notes = []
     allocated = tree.loc[tree["target"].fillna(0) != 0]
-    for word, key in (("this quarter's shares", "current"), ("equal shares", "equal")):
+    for text, key in (
+        (_("Split by this quarter's shares (no positive sales in {prior}): {names}"), "current"),
+        (_("Split by equal shares (no positive sales in {prior}): {names}"), "equal"),
+    ):
         used = sorted(set(allocated.loc[allocated["basis"] == basis_words[key], "channel"]))
         if used:
-            notes.append(f"Split by {word} (no positive sales in {prior_label}): {', '.join(used)}")
+            notes.append(text.format(prior=prior_label, names=_(", ").join(used)))
     stuck = sorted(set(allocated.loc[allocated["basis"] == "unallocated", "channel"]))
     if stuck:
-        notes.append(f"No sales to split the target over: {', '.join(stuck)}")
+        notes.append(
+            _("No sales to split the target over: {names}").format(names=_(", ").join(stuck))
+        )
     return Drilldown(
         quarter=label,
         baseline=prior_label,
@@ -238,7 +245,7 @@ def drilldown(
         notes=tuple(notes),
         rule=_rule(prior_label, set(grain))
         + " "
-        + share_rule(tree.loc[tree["level"] == path[-1], "gap"], "the gaps"),
+        + share_rule(tree.loc[tree["level"] == path[-1], "gap"]),
         cents=table,
         tree_cents=tree,
         untargeted_cents=untargeted,
@@ -260,7 +267,7 @@ def _ranked(level: pd.DataFrame, dim: str) -> pd.DataFrame:
     frame.insert(1, "dimension", dim)
     frame = frame.assign(node=frame["segment"].astype(str))
     parts = []
-    for _, group in frame.groupby("channel", sort=True):
+    for _key, group in frame.groupby("channel", sort=True):
         gap = group["gap"].astype("float64")
         total = float(gap.sum())
         group = group.assign(share_of_gap=side_shares(gap, total))
@@ -312,7 +319,7 @@ def _tree(levels: list[pd.DataFrame], path: tuple[str, ...]) -> pd.DataFrame:
     tree = tree.loc[tree["has_target"]].reset_index(drop=True)
     total_gap = float(total["gap"].fillna(0).iloc[0])
     tree["share_of_total_gap"] = np.nan
-    for _, group in tree.groupby("level", sort=False):
+    for _key, group in tree.groupby("level", sort=False):
         tree.loc[group.index, "share_of_total_gap"] = side_shares(group["gap"], total_gap)
     return tree[
         [
@@ -331,11 +338,14 @@ def _tree(levels: list[pd.DataFrame], path: tuple[str, ...]) -> pd.DataFrame:
 
 
 def _rule(prior_label: str, grain: set[str]) -> str:
-    known = f"Targets set by {' and '.join(sorted(grain))} are used as they are. " if grain else ""
-    return (
-        f"{known}A segment without its own target gets a part of its channel's target (in the "
-        "tree: of its parent's) in proportion to its net revenue in "
-        f"{prior_label}, rounded to cents so that the parts add up to the channel's target "
-        f"exactly (largest remainder). Segments that did not sell in {prior_label} get 0; a "
-        f"channel that did not sell in {prior_label} is split by this quarter's shares."
-    )
+    known = ""
+    if grain:
+        words = _(" and ").join(_(DIMENSION_WORDS.get(g, g)) for g in sorted(grain))
+        known = _("Targets set by {grain} are used as they are. ").format(grain=words)
+    return known + _(
+        "A segment without its own target gets a part of its channel's target (in the tree: of "
+        "its parent's) in proportion to its net revenue in {prior}, rounded to cents so that the "
+        "parts add up to the channel's target exactly (largest remainder). Segments that did not "
+        "sell in {prior} get 0; a channel that did not sell in {prior} is split by this "
+        "quarter's shares."
+    ).format(prior=prior_label)
