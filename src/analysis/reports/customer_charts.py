@@ -1,7 +1,7 @@
 """The customers page's charts: the bridge from a year earlier through the customers won, lost
 and kept to this quarter, and the concentration of revenue over the last quarters.
 
-Drawn in the report style (``charts.use_report_style``: CJK font, no TeX), readable in black and
+Drawn in the report style (``style.use()``: CJK font, no TeX), readable in black and
 white (line styles and markers as well as colours); each function returns a Figure.
 """
 
@@ -13,9 +13,9 @@ from matplotlib.ticker import PercentFormatter
 
 from analysis.core.i18n import _
 from analysis.customers.bridge import EFFECTS, TOTAL
+from analysis.reports import style
 from analysis.reports.customer_tables import EFFECT_WORDS
 from analysis.reports.customers import Customers
-from analysis.reports.fonts import use_style
 from analysis.reports.waterfall import waterfall
 
 
@@ -37,7 +37,7 @@ def bridge_waterfall(report: Customers) -> Figure:
 
 def concentration_trend(report: Customers) -> Figure:
     """The company's share of revenue of its 10 largest customers and of its largest 20 %."""
-    use_style()
+    style.use()
     trend = report.concentration
     company = trend.loc[trend["channel"] == TOTAL]
     labels = [report.review.shown(p) for p in company["period"]]

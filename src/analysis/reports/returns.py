@@ -22,17 +22,19 @@ from analysis.core.i18n import N_, _, n_
 from analysis.core.parameters import Parameter
 from analysis.quality.outliers import LEVEL, MIN_RETURNS
 from analysis.quality.returns import Returns, returns
-from analysis.reports import present
+from analysis.reports import present, style
 from analysis.reports.review import COMMON, Review
 from analysis.targets.attainment import attainment
 
+#: The share of flagged rates that may be false alarms (Benjamini-Hochberg), a notebook parameter.
+FDR = Parameter(
+    "fdr", float, "false discovery rate of the test for abnormal return rates",
+    low=0.001, high=0.2,
+)  # fmt: skip
 #: The returns notebook's parameters.
 PARAMETERS = (
     *COMMON,
-    Parameter(
-        "fdr", float, "false discovery rate of the test for abnormal return rates",
-        low=0.001, high=0.2,
-    ),
+    FDR,
     Parameter(
         "output_dir", str, "folder for returns.csv, empty to write nothing", run_owned=True
     ),
@@ -82,7 +84,7 @@ CSV_COLUMNS = (
 
 def analyse_review(review: Review, fdr: float = LEVEL) -> Returns:
     """The quarter's returns for a :class:`~analysis.reports.review.Review`."""
-    PARAMETERS[3].check(fdr)
+    FDR.check(fdr)
     sales = review.dataset.sales
     return returns(sales, review.quarter, calendar=review.calendar, coverage=review.coverage,
                    level=fdr)  # fmt: skip
@@ -260,6 +262,7 @@ def trend_table(ret: Returns) -> pd.DataFrame:
 def trend_chart(ret: Returns) -> Figure:
     """Return rate per quarter: one line per product line, the company's in bold."""
     wide = trend_table(ret).set_index("product_line")
+    style.use()
     fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
     styles = ("-", "--", ":", "-.")
     company = _("Company")

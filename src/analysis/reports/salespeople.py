@@ -20,7 +20,7 @@ from analysis.core.csv_out import write_csv
 from analysis.core.i18n import N_, _, n_
 from analysis.core.parameters import Parameter
 from analysis.data.series import TOTAL
-from analysis.reports import present
+from analysis.reports import present, style
 from analysis.reports.review import COMMON, Review
 from analysis.targets.attainment import attainment
 from analysis.targets.phasing import Phasing
@@ -210,6 +210,7 @@ def attainment_chart(people: Salespeople) -> Figure:
     """Attainment per salesperson with the 100 % line, worst at the bottom."""
     rows = people.cents.iloc[:-1]
     rows = rows.loc[rows["attainment"].notna()].sort_values("attainment", ascending=True)
+    style.use()
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(rows) + 1.6), layout="constrained")
     values = rows["attainment"].to_numpy(dtype="float64")
     for y, value in enumerate(values):

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from analysis.core.i18n import _
-from analysis.reports import present
+from analysis.reports import present, style
 
 
 def _money(ax: Axes, currency: str, axis: str = "y") -> None:
@@ -32,6 +32,7 @@ def progress_chart(
     """Cumulative sales of the targeted channels at the end of each week (the week under way at
     the as-of date) against the cumulative phased target, from 0 on the quarter's first day
     (:func:`analysis.reports.tracking.week_rows`)."""
+    style.use()
     fig, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
     ends = pd.to_datetime(weeks["week_end"])
     origin = pd.Series([pd.Timestamp(start) - pd.Timedelta(days=1)])
@@ -50,6 +51,7 @@ def landing_chart(nowcast: pd.DataFrame, currency: str, title: str) -> Figure:
     """Each channel's sales to date, the expected rest with its 80 % and 95 % ranges, and the
     target as a mark (``nowcast.csv``'s rows, the total left out: it would dwarf the rest)."""
     rows = nowcast.loc[nowcast["channel"] != "Total"].iloc[::-1]
+    style.use()
     fig, ax = plt.subplots(figsize=(9, 0.6 * len(rows) + 1.4), layout="constrained")
     y = np.arange(len(rows))
     ax.barh(y, rows["actual_to_date"], color="#4c72b0", label=_("Sold to date"))
@@ -67,6 +69,7 @@ def landing_chart(nowcast: pd.DataFrame, currency: str, title: str) -> Figure:
 def movement_chart(history: pd.DataFrame, currency: str, title: str) -> Figure:
     """The expected landing of each weekly run (all channels, with the 80 % range; the targeted
     channels) against the target (:func:`analysis.reports.landing.moved`)."""
+    style.use()
     fig, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
     x = pd.to_datetime(history["as_of"])
     ax.fill_between(x, history["lo_80"], history["hi_80"], alpha=0.25, label=_("80 % range"))
