@@ -173,7 +173,7 @@ class Nowcaster:
         sigma = np.array([self.learned.channel_sigma(c)[day] for c in channels])
         if replays < MIN_REPLAYS:
             sigma = np.full(len(channels), np.nan)
-        rest_cents = round_cents(learning.centred(rest, sigma, self.learned.centre[day]) * 100)
+        rest_cents = round_cents(rest * 100)
         rows = pd.DataFrame({"channel": channels, "actual": actual, "rest": rest_cents / 100})
         total = pd.DataFrame(
             {"channel": [TOTAL], "actual": [total_cents / 100], "rest": [rest_cents.sum() / 100]}

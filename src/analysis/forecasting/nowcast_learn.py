@@ -67,10 +67,11 @@ class Learned:
     """Per day 0..``MAX_DAY``: the gain of each channel ``gains`` (all channels': ``gain``), each
     channel's error spread ``sigma`` (NaN where no replay had a rest to score; all channels':
     ``pooled_sigma``), the total's ``total_sigma``. The shape of the errors, per day: ``scores``,
-    the replayed channels' errors within :data:`SCORE_DAYS` of it divided by their spreads, less
-    their median ``centre`` (by which each estimate is moved, so that it is the median of its
-    distribution), and ``total_scores``, the total's; sorted. ``quarters``: how many past quarters
-    were replayed."""
+    the replayed channels' errors within :data:`SCORE_DAYS` of it divided by their spreads, and
+    ``total_scores``, the total's; sorted, each less its median, so that the estimate is the
+    median of its distribution (a median error of the replays, a past bias, did not carry over
+    to the quarters after them: estimates moved by it erred more, BENCHMARKS.md). ``quarters``:
+    how many past quarters were replayed."""
 
     gains: dict[str, np.ndarray]
     gain: np.ndarray
@@ -79,7 +80,6 @@ class Learned:
     total_sigma: np.ndarray
     scores: tuple[np.ndarray, ...]
     total_scores: tuple[np.ndarray, ...]
-    centre: np.ndarray
     quarters: int
 
     def channel_gain(self, channel: str) -> np.ndarray:
@@ -199,8 +199,7 @@ def learn(replays: list[Replay]) -> Learned:
     spreads and no errors)."""
     if not replays:
         unknown = np.full(MAX_DAY + 1, np.nan)
-        zeros = np.zeros(MAX_DAY + 1)
-        return Learned({}, zeros, {}, unknown, unknown, (), (), zeros, 0)
+        return Learned({}, np.zeros(MAX_DAY + 1), {}, unknown, unknown, (), (), 0)
     gains, gain = _gains(replays)
     channels = sorted({c for r in replays for c in r.channels})
     by_channel: dict[str, list[np.ndarray]] = {c: [] for c in channels}
@@ -224,25 +223,23 @@ def learn(replays: list[Replay]) -> Learned:
     scores = _by_day(
         [_standardised(row[3], spread) for row, spread in zip(rows, spreads, strict=True)]
     )
-    centre = np.array([np.median(day) if len(day) else 0.0 for day in scores])
-    total_errors = []
-    for (_, rest, estimate, _), spread in zip(rows, spreads, strict=True):
-        moved = centred(estimate, spread, centre)
-        total_errors.append(_log_errors(rest.sum(axis=0), moved.sum(axis=0))[None, :])
-    total, _ = _spread([e[0] for e in total_errors])
-    total_scores = _by_day([_standardised(e, total) for e in total_errors])
-    scores = tuple(day - c for day, c in zip(scores, centre, strict=True))
-    return Learned(gains, gain, sigma, pooled, total, scores, total_scores, centre, len(replays))
+    total_errors = [
+        _log_errors(rest.sum(axis=0), estimate.sum(axis=0)) for _, rest, estimate, _ in rows
+    ]
+    total, _ = _spread(total_errors)
+    total_scores = _by_day([_standardised(e[None, :], total) for e in total_errors])
+    return Learned(gains, gain, sigma, pooled, total, scores, total_scores, len(replays))
 
 
 def _by_day(standardised: list[np.ndarray]) -> tuple[np.ndarray, ...]:
     """Per day, the sorted standardised errors (rows x days, NaN: none) of the days within
-    :data:`SCORE_DAYS` of it."""
+    :data:`SCORE_DAYS` of it, less their median."""
     stacked = np.vstack(standardised)
     out = []
     for day in range(MAX_DAY + 1):
         near = stacked[:, max(day - SCORE_DAYS, 0) : day + SCORE_DAYS + 1]
-        out.append(np.sort(near[np.isfinite(near)]))
+        known = np.sort(near[np.isfinite(near)])
+        out.append(known - np.median(known) if len(known) else known)
     return tuple(out)
 
 
@@ -251,8 +248,3 @@ def _standardised(error: np.ndarray, spread: np.ndarray) -> np.ndarray:
     spread = np.broadcast_to(spread, error.shape)
     keep = np.isfinite(error) & np.isfinite(spread) & (spread > 0)
     return np.where(keep, error / np.where(keep, spread, 1.0), np.nan)
-
-
-def centred(estimate: np.ndarray, sigma: np.ndarray, centre: np.ndarray | float) -> np.ndarray:
-    """Estimates of the rest moved to the median of their replayed errors."""
-    return estimate * np.exp(centre * np.nan_to_num(sigma))
