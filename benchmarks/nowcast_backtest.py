@@ -4,7 +4,7 @@
 
 Two companies: the bundled sample (targets from its targets.csv, channel rows) and a second
 generated one with another seasonality (``benchmarks/nowcast_company.py``: its year peaks in the
-middle, each quarter in its third month). Every complete quarter with two years of quarters
+middle, each quarter in its third month). Every complete quarter with three years of quarters
 before it is replayed at days 15, 30, 45, 60 and 75, the nowcaster fitted on the days up to each
 as-of date only. Per day: MAPE of the landing estimates (channels; the company total), the ratio
 of the nowcast's MAPE to the run rate's (goal at day 45: at most 0.5), the coverage of the 80 %

@@ -47,9 +47,10 @@ __all__ = ["COLUMNS", "TOTAL", "Nowcaster", "daily", "run_rate"]
 
 #: Past quarters replayed before intervals and probabilities are given.
 MIN_REPLAYS = 4
-#: Complete quarters before a replayed one: a quarterly forecast from less errs more than today's
-#: (made from the whole history) will, and would widen every interval.
-REPLAY_HISTORY = 4
+#: Complete quarters before a replayed one: two years, as a quarterly forecast from a shorter
+#: history is a short one (no seasonality, :mod:`.short`) and errs far more than today's will;
+#: its errors would widen every interval (80 % intervals held 88-94 % of later quarters so).
+REPLAY_HISTORY = 8
 #: The most recent complete quarters replayed (each needs a quarterly forecast: run time).
 MAX_REPLAYS = 20
 #: Quarterly forecasts already made, by their history (the same history, the same forecast).
@@ -172,7 +173,7 @@ class Nowcaster:
         sigma = np.array([self.learned.channel_sigma(c)[day] for c in channels])
         if replays < MIN_REPLAYS:
             sigma = np.full(len(channels), np.nan)
-        rest_cents = round_cents(learning.centred(rest, sigma, self.learned.centre) * 100)
+        rest_cents = round_cents(rest * 100)
         rows = pd.DataFrame({"channel": channels, "actual": actual, "rest": rest_cents / 100})
         total = pd.DataFrame(
             {"channel": [TOTAL], "actual": [total_cents / 100], "rest": [rest_cents.sum() / 100]}
@@ -181,9 +182,9 @@ class Nowcaster:
         out = pd.concat([rows, total], ignore_index=True)
         out["target"] = [*(targets.get(c, np.nan) for c in channels), _total_target(out, targets)]
         out["sigma"] = np.append(sigma, total_sigma)
-        return self._distribution(out)
+        return self._distribution(out, day)
 
-    def _distribution(self, out: pd.DataFrame) -> pd.DataFrame:
+    def _distribution(self, out: pd.DataFrame, day: int) -> pd.DataFrame:
         """Bounds and probabilities around the estimated ``rest`` with spread ``sigma``, in
         cents: the replays' standardised errors scaled by it."""
         actual, rest = out["actual"].to_numpy(), out["rest"].to_numpy()
@@ -202,14 +203,14 @@ class Nowcaster:
         learned = self.learned
         for level in self.levels:
             for side, p in (("lo", 0.5 - level / 200), ("hi", 0.5 + level / 200)):
-                z = np.where(is_total, learned.quantile(p, total=True), learned.quantile(p))
+                z = np.where(is_total, learned.quantile(p, day, True), learned.quantile(p, day))
                 bound = np.where(certain, actual, actual + rest * np.exp(z * sigma))
                 result[f"{side}_{level}"] = round_cents(np.nan_to_num(bound) * 100) / 100
                 result.loc[np.isnan(bound), f"{side}_{level}"] = np.nan
         target = result["target"].to_numpy()
         chances = []
         for a, r, s, t, whole in zip(actual, rest, sigma, target, is_total, strict=True):
-            chances.append(_probability(a, r, s, t, lambda x, w=whole: learned.survival(x, w)))
+            chances.append(_probability(a, r, s, t, lambda x, w=whole: learned.survival(x, day, w)))
         result["probability"] = np.array(chances, dtype="float64")
         return result
 

@@ -17,16 +17,16 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.quarters import FiscalCalendar
-from analysis.forecasting.nowcast import TOTAL, Nowcaster, run_rate
+from analysis.forecasting.nowcast import MIN_REPLAYS, REPLAY_HISTORY, TOTAL, Nowcaster, run_rate
 from analysis.forecasting.nowcast_profile import Panel
 
 #: The days of the quarter replayed by default.
 DAYS: tuple[int, ...] = (15, 30, 45, 60, 75)
 #: Methods as the backtest names them.
 METHODS: tuple[str, ...] = ("nowcast", "run_rate", "quarterly")
-#: Complete quarters before a replayed one: a year for the quarterly forecast, then a year of
-#: quarters for the nowcast to learn its gains and intervals from.
-MIN_HISTORY = 8
+#: Complete quarters before a replayed one: the nowcast replays quarters with two years before
+#: them (:data:`~.nowcast.REPLAY_HISTORY`) and needs :data:`~.nowcast.MIN_REPLAYS` of them.
+MIN_HISTORY = REPLAY_HISTORY + MIN_REPLAYS
 _TARGET_DIMENSIONS = ("region", "product_line", "product", "customer", "salesperson")
 
 

@@ -18,7 +18,7 @@ the pace alone counts (``A / P``). It is the least-squares slope of the forecast
 forecast (a channel's first quarter) the pace alone counts.
 
 The error of the rest of the quarter is multiplicative (sales are never below zero, and a channel
-errs in proportion to its size): ``log(actual rest / estimated rest)``. Its root mean square
+errs in proportion to its size): ``log(actual rest / estimated rest)``. Its median absolute value
 ``sigma(k)`` per channel (shrunk towards all channels' with :data:`SHRINK_QUARTERS` quarters'
 weight), and for the company's total (the channels' estimates added up against the total's
 actual rest, so that errors that go together widen it), sets the intervals and probabilities.
@@ -26,9 +26,11 @@ actual rest, so that errors that go together widen it), sets the intervals and p
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 #: Replays within this many days of the as-of day count as the same day.
 WINDOW_DAYS = 3
@@ -40,6 +42,9 @@ MAX_GAIN = 1.0
 SHRINK_CHANNELS = 1.0
 #: A channel's own error spread counts as many quarters as it has; all channels' as many as this.
 SHRINK_QUARTERS = 4
+#: Standardised errors within this many days of a day make its error distribution (errors at the
+#: end of a quarter, of a small rest, have other tails than those in its middle).
+SCORE_DAYS = 10
 #: The longest quarter (92 days); day 0 is before the quarter's first day.
 MAX_DAY = 92
 
@@ -61,19 +66,20 @@ class Replay:
 class Learned:
     """Per day 0..``MAX_DAY``: the gain of each channel ``gains`` (all channels': ``gain``), each
     channel's error spread ``sigma`` (NaN where no replay had a rest to score; all channels':
-    ``pooled_sigma``), the total's ``total_sigma``. The shape of the errors: ``scores``, every
-    replayed channel's error divided by its spread, less their median ``centre`` (by which each
-    estimate is moved, so that it is the median of its distribution), and ``total_scores``, the
-    total's; both sorted. ``quarters``: how many past quarters were replayed."""
+    ``pooled_sigma``), the total's ``total_sigma``. The shape of the errors, per day: ``scores``,
+    the replayed channels' errors within :data:`SCORE_DAYS` of it divided by their spreads, and
+    ``total_scores``, the total's; sorted, each less its median, so that the estimate is the
+    median of its distribution (a median error of the replays, a past bias, did not carry over
+    to the quarters after them: estimates moved by it erred more, BENCHMARKS.md). ``quarters``:
+    how many past quarters were replayed."""
 
     gains: dict[str, np.ndarray]
     gain: np.ndarray
     sigma: dict[str, np.ndarray]
     pooled_sigma: np.ndarray
     total_sigma: np.ndarray
-    scores: np.ndarray
-    total_scores: np.ndarray
-    centre: float
+    scores: tuple[np.ndarray, ...]
+    total_scores: tuple[np.ndarray, ...]
     quarters: int
 
     def channel_gain(self, channel: str) -> np.ndarray:
@@ -84,15 +90,16 @@ class Learned:
         """The error spread of ``channel``, or of all channels for one never replayed."""
         return self.sigma.get(channel, self.pooled_sigma)
 
-    def quantile(self, p: float, total: bool = False) -> float:
-        """The ``p`` quantile of the standardised errors (of the channels, or the total's)."""
-        scores = self.total_scores if total else self.scores
+    def quantile(self, p: float, day: int, total: bool = False) -> float:
+        """The ``p`` quantile of the standardised errors at ``day`` (channels', or the total's)."""
+        scores = (self.total_scores if total else self.scores)[day] if self.quarters else ()
         return float(np.quantile(scores, p)) if len(scores) else float("nan")
 
-    def survival(self, x: float, total: bool = False) -> float:
-        """The share of standardised errors above ``x`` (interpolated; between ``1 / 2n`` and
-        ``1 - 1 / 2n`` for ``n`` errors: no replay shows certainty); NaN without errors."""
-        scores = self.total_scores if total else self.scores
+    def survival(self, x: float, day: int, total: bool = False) -> float:
+        """The share of standardised errors at ``day`` above ``x`` (interpolated; between
+        ``1 / 2n`` and ``1 - 1 / 2n`` for ``n`` errors: no replay shows certainty); NaN without
+        errors."""
+        scores = (self.total_scores if total else self.scores)[day] if self.quarters else ()
         n = len(scores)
         if not n:
             return float("nan")
@@ -163,69 +170,81 @@ def _slope(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return np.clip(slope, 0.0, MAX_GAIN)
 
 
-def _log_errors(rest: np.ndarray, estimate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _log_errors(rest: np.ndarray, estimate: np.ndarray) -> np.ndarray:
+    """``log(rest / estimate)``, NaN where either is not above zero."""
     ok = (rest > 0) & (estimate > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        error = np.where(ok, np.log(np.where(ok, rest, 1.0) / np.where(ok, estimate, 1.0)), 0.0)
-    return error, ok
+        return np.where(ok, np.log(np.where(ok, rest, 1.0) / np.where(ok, estimate, 1.0)), np.nan)
 
 
-def _rms(squares: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    squares, counts = _window(squares), _window(counts)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(counts > 0, np.sqrt(squares / np.where(counts > 0, counts, 1.0)), np.nan)
+def _spread(errors: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Per day, the median absolute error of the rows (``replays x days``, NaN: none) within
+    :data:`WINDOW_DAYS`, and how many rows have an error that day. A median, not a root mean
+    square: a quarter no forecast could foresee (2020's lockdowns) would otherwise widen every
+    interval after it; the tails are in the standardised errors."""
+    if not errors:
+        return np.full(MAX_DAY + 1, np.nan), np.zeros(MAX_DAY + 1)
+    stacked = np.vstack(errors)
+    padded = np.pad(np.abs(stacked), ((0, 0), (WINDOW_DAYS, WINDOW_DAYS)), constant_values=np.nan)
+    windows = sliding_window_view(padded, 2 * WINDOW_DAYS + 1, axis=1)
+    flat = windows.transpose(1, 0, 2).reshape(MAX_DAY + 1, -1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a day without any error: NaN
+        median = np.nanmedian(flat, axis=1)
+    return median, np.isfinite(stacked).sum(axis=0).astype("float64")
 
 
 def learn(replays: list[Replay]) -> Learned:
     """Gains, error spreads and standardised errors from the replays (none: gain 0, NaN
     spreads and no errors)."""
     if not replays:
-        unknown, none = np.full(MAX_DAY + 1, np.nan), np.zeros(0)
-        return Learned({}, np.zeros(MAX_DAY + 1), {}, unknown, unknown, none, none, 0.0, 0)
+        unknown = np.full(MAX_DAY + 1, np.nan)
+        return Learned({}, np.zeros(MAX_DAY + 1), {}, unknown, unknown, (), (), 0)
     gains, gain = _gains(replays)
     channels = sorted({c for r in replays for c in r.channels})
-    squares = {c: np.zeros(MAX_DAY + 1) for c in channels}
-    counts = {c: np.zeros(MAX_DAY + 1) for c in channels}
+    by_channel: dict[str, list[np.ndarray]] = {c: [] for c in channels}
     rows = []
     for r in replays:
         share, actual = on_days(r.share), on_days(r.actual)
         own = np.vstack([gains.get(c, gain) for c in r.channels])
         estimate = rest_estimate(actual, share, r.forecast[:, None], own)
         rest = r.total[:, None] - actual
-        error, ok = _log_errors(rest, estimate)
-        rows.append((r.channels, rest, estimate, error, ok))
+        error = _log_errors(rest, estimate)
+        rows.append((r.channels, rest, estimate, error))
         for i, c in enumerate(r.channels):
-            squares[c] += error[i] ** 2
-            counts[c] += ok[i]
-    pooled = _rms(sum(squares.values(), np.zeros(MAX_DAY + 1)), sum(counts.values(), 0.0))
+            by_channel[c].append(error[i])
+    pooled, _ = _spread([e for errors in by_channel.values() for e in errors])
     sigma = {}
     for c in channels:
-        own = _rms(squares[c], counts[c])
-        n = _window(counts[c]) / (2 * WINDOW_DAYS + 1)  # about the quarters behind it
+        own, n = _spread(by_channel[c])
         shrunk = (n * own**2 + SHRINK_QUARTERS * pooled**2) / (n + SHRINK_QUARTERS)
         sigma[c] = np.sqrt(np.where(np.isnan(own), pooled**2, shrunk))
-    scores = []
-    for names, _, _, error, ok in rows:
-        spread = np.vstack([sigma[c] for c in names])
-        scores.append(error[ok & (spread > 0)] / spread[ok & (spread > 0)])
-    scores = np.sort(np.concatenate(scores))
-    centre = float(np.median(scores)) if len(scores) else 0.0
-    total_squares, total_counts, total_errors = np.zeros(MAX_DAY + 1), np.zeros(MAX_DAY + 1), []
-    for names, rest, estimate, _, _ in rows:
-        spread = np.nan_to_num(np.vstack([sigma[c] for c in names]))
-        t_error, t_ok = _log_errors(rest.sum(axis=0), centred(estimate, spread, centre).sum(axis=0))
-        total_errors.append((t_error, t_ok))
-        total_squares += t_error**2
-        total_counts += t_ok
-    total = _rms(total_squares, total_counts)
-    total_scores = np.sort(
-        np.concatenate([e[ok & (total > 0)] / total[ok & (total > 0)] for e, ok in total_errors])
+    spreads = [np.vstack([sigma[c] for c in names]) for names, _, _, _ in rows]
+    scores = _by_day(
+        [_standardised(row[3], spread) for row, spread in zip(rows, spreads, strict=True)]
     )
-    return Learned(
-        gains, gain, sigma, pooled, total, scores - centre, total_scores, centre, len(replays)
-    )
+    total_errors = [
+        _log_errors(rest.sum(axis=0), estimate.sum(axis=0)) for _, rest, estimate, _ in rows
+    ]
+    total, _ = _spread(total_errors)
+    total_scores = _by_day([_standardised(e[None, :], total) for e in total_errors])
+    return Learned(gains, gain, sigma, pooled, total, scores, total_scores, len(replays))
 
 
-def centred(estimate: np.ndarray, sigma: np.ndarray, centre: float) -> np.ndarray:
-    """Estimates of the rest moved to the median of their replayed errors."""
-    return estimate * np.exp(centre * np.nan_to_num(sigma))
+def _by_day(standardised: list[np.ndarray]) -> tuple[np.ndarray, ...]:
+    """Per day, the sorted standardised errors (rows x days, NaN: none) of the days within
+    :data:`SCORE_DAYS` of it, less their median."""
+    stacked = np.vstack(standardised)
+    out = []
+    for day in range(MAX_DAY + 1):
+        near = stacked[:, max(day - SCORE_DAYS, 0) : day + SCORE_DAYS + 1]
+        known = np.sort(near[np.isfinite(near)])
+        out.append(known - np.median(known) if len(known) else known)
+    return tuple(out)
+
+
+def _standardised(error: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """The errors divided by their spreads (``rows x days``; NaN where either is unknown)."""
+    spread = np.broadcast_to(spread, error.shape)
+    keep = np.isfinite(error) & np.isfinite(spread) & (spread > 0)
+    return np.where(keep, error / np.where(keep, spread, 1.0), np.nan)

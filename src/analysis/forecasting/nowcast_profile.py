@@ -9,10 +9,11 @@ So the expected share of each day of a quarter is
     weekday factor (of the channel, from past days) x day-of-quarter curve (past quarters of the
     same quarter of the year, weekday effects taken out, smoothed over a week)
 
-normalised over the quarter's days; its running sum is the share expected by each day. Channels
-have their own factors and curves, half-way to the whole company's (a small channel's daily
-sales are too noisy to stand alone). Everything is learned from the quarters given, so a replay
-of a past quarter uses only the quarters before it.
+normalised over the quarter's days; its running sum is the share expected by each day. In the
+quarter that holds the Spring Festival, past years' curves are aligned on the festival's day.
+Channels have their own factors and curves, half-way to the whole company's (a small channel's
+daily sales are too noisy to stand alone). Everything is learned from the quarters given, so a
+replay of a past quarter uses only the quarters before it.
 """
 
 from __future__ import annotations
@@ -27,6 +28,19 @@ from analysis.core.cents import as_float, exact
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.series import exact_sums
 
+#: The Spring Festival (Chinese New Year), 2010-2035: it moves by up to four weeks from one year
+#: to the next, and a Chinese company's sales all but stop around it, so the curve of the quarter
+#: that holds it is taken around the festival's day (a company without it loses nothing: its
+#: curve is merely read a few days earlier or later).
+FESTIVALS = pd.DatetimeIndex(
+    [
+        "2010-02-14", "2011-02-03", "2012-01-23", "2013-02-10", "2014-01-31", "2015-02-19",
+        "2016-02-08", "2017-01-28", "2018-02-16", "2019-02-05", "2020-01-25", "2021-02-12",
+        "2022-02-01", "2023-01-22", "2024-02-10", "2025-01-29", "2026-02-17", "2027-02-06",
+        "2028-01-26", "2029-02-13", "2030-02-03", "2031-01-23", "2032-02-11", "2033-01-31",
+        "2034-02-19", "2035-02-08",
+    ]
+)  # fmt: skip
 #: Days of the centred moving average that smooths a day-of-quarter curve.
 SMOOTH_DAYS = 7
 #: Weight of the company's curve and weekday factors in a channel's (the channel's own: 1 - this).
@@ -143,12 +157,30 @@ def _smooth(curve: np.ndarray) -> np.ndarray:
     return summed / counts
 
 
-def _on_grid(curve: np.ndarray, length: int) -> np.ndarray:
-    """A curve over one quarter's days stretched or shrunk to ``length`` days."""
-    if len(curve) == length:
-        return curve
-    where = np.linspace(0, len(curve) - 1, length)
+def _on_grid(
+    curve: np.ndarray, length: int, anchor: int | None = None, target: int | None = None
+) -> np.ndarray:
+    """A curve over one quarter's days stretched or shrunk to ``length`` days; with an
+    ``anchor`` day in it and a ``target`` day (the Spring Festival of both quarters), warped
+    piecewise linearly so that the anchor lands on the target and both quarters' ends on each
+    other."""
+    last = len(curve) - 1
+    if anchor is None or target is None or not (0 < anchor < last and 0 < target < length - 1):
+        where = np.linspace(0, last, length)
+    else:
+        days = np.arange(length, dtype="float64")
+        where = np.where(
+            days <= target,
+            days * anchor / target,
+            anchor + (days - target) * (last - anchor) / (length - 1 - target),
+        )
     return np.interp(where, np.arange(len(curve)), curve)
+
+
+def festival_day(dates: pd.DatetimeIndex) -> int | None:
+    """The day (0-based) of a quarter's dates that is the Spring Festival, or None."""
+    inside = FESTIVALS[FESTIVALS.slice_indexer(dates[0], dates[-1])]
+    return int((inside[0] - dates[0]).days) if len(inside) else None
 
 
 def daily_shares(panel: Panel, quarter: pd.Period, past: Sequence[pd.Period]) -> np.ndarray:
@@ -161,8 +193,9 @@ def daily_shares(panel: Panel, quarter: pd.Period, past: Sequence[pd.Period]) ->
         return np.full((n, length), 1.0 / length)
     own_ratio, company_ratio = _weekday_ratios(panel, past)
     same = [q for q in past if q.quarter == quarter.quarter]
-    own_all, company_all = _curves(panel, past, own_ratio, company_ratio, length)
-    own_same, company_same = _curves(panel, same, own_ratio, company_ratio, length)
+    festival = festival_day(dates)
+    own_all, company_all = _curves(panel, past, own_ratio, company_ratio, length, None)
+    own_same, company_same = _curves(panel, same, own_ratio, company_ratio, length, festival)
     own = _blend_curves(own_same, own_all, len(same))
     company = _blend_curves(company_same, company_all, len(same))
     own = np.where(np.isnan(own), company, own)
@@ -188,10 +221,12 @@ def _curves(
     own_ratio: np.ndarray,
     company_ratio: np.ndarray,
     length: int,
+    festival: int | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The mean day-of-quarter curve of ``quarters`` (each day's sales over its quarter's mean
-    day, weekday effect taken out, stretched to ``length`` days): per channel (NaN rows for a
-    channel that sold in none of them) and for the company."""
+    day, weekday effect taken out, stretched to ``length`` days, each quarter's Spring Festival
+    on the day ``festival`` when given): per channel (NaN rows for a channel that sold in none of
+    them) and for the company."""
     n = len(panel.channels)
     curves, counts = np.zeros((n, length)), np.zeros((n, 1))
     company, company_count = np.zeros(length), 0
@@ -199,13 +234,14 @@ def _curves(
         values, weekday = panel.days[q], panel.dates[q].dayofweek.to_numpy()
         mean = values.mean(axis=1)
         factor = np.where(own_ratio[:, weekday] > 0, own_ratio[:, weekday], 1.0)
+        warp = (festival_day(panel.dates[q]), festival) if festival is not None else (None, None)
         for i in np.flatnonzero(mean > 0):
-            curves[i] += _on_grid(values[i] / mean[i] / factor[i], length)
+            curves[i] += _on_grid(values[i] / mean[i] / factor[i], length, *warp)
             counts[i] += 1
         total = values.sum(axis=0)
         if total.mean() > 0:
             base = np.where(company_ratio[weekday] > 0, company_ratio[weekday], 1.0)
-            company += _on_grid(total / total.mean() / base, length)
+            company += _on_grid(total / total.mean() / base, length, *warp)
             company_count += 1
     with np.errstate(invalid="ignore", divide="ignore"):
         own = np.where(counts > 0, curves / counts, np.nan)

@@ -68,7 +68,7 @@ def landing_chart(nowcast: pd.DataFrame, currency: str, title: str) -> Figure:
 
 def movement_chart(history: pd.DataFrame, currency: str, title: str) -> Figure:
     """The expected landing of each weekly run (all channels, with the 80 % range; the targeted
-    channels) against the target (:func:`analysis.reports.landing.moved`)."""
+    channels) against the target (:func:`analysis.reports.nowcast_history.moved`)."""
     style.use()
     fig, ax = plt.subplots(figsize=(9, 3.6), layout="constrained")
     x = pd.to_datetime(history["as_of"])

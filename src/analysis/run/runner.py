@@ -141,11 +141,10 @@ def run(
         sources = manifest.inputs(dataset)
         review = Review.of(dataset, quarter)
         runlog.name_for(review.label)
-        kept = under_way and _closed_review(out / review.label)
         try:
-            folder = _publish(
+            folder, kept = _publish(
                 out, review, sources, "sample" if config is None else config_path, chosen,
-                reports, timeout, started, stamp, kept,
+                reports, timeout, started, stamp,
             )  # fmt: skip
         except OSError as exc:  # disk full, permissions: the last good report is untouched
             raise PublishError(
@@ -230,12 +229,11 @@ def _publish(
     timeout: int,
     started: datetime,
     stamp: str,
-    kept: bool = False,
-) -> Path:
+) -> tuple[Path, bool]:
     """Build the quarter's folder in staging and swap it in, under the quarter's lock; file the
     run's forecasts (a tracking run's nowcast) in the ledger and rewrite the index of all
-    quarters. ``kept``: a tracking run of a quarter whose review is published files its nowcast
-    and leaves the folder as it is."""
+    quarters. A tracking run of a quarter whose closed review is published files its nowcast
+    and keeps the review (returned: the folder, and whether the review was kept)."""
     label, dataset = review.label, review.dataset
     for name in publish.clean_stale(out):
         log.info("removed %s, left in .staging by a run that did not finish", name)
@@ -267,6 +265,7 @@ def _publish(
             with i18n.speaking(dataset.config.language):  # the runner's own pages
                 _build(dataset, review, values, reports, staging, failed, timeout, started)
             _write_manifest(dataset, sources, values, reports, staging, started)
+            kept = review.in_quarter and _closed_review(out / label)
             folder = out / label if kept else publish.swap_in(staging, out / label)
             if review.in_quarter:
                 _file_nowcast(out, review, (staging if kept else folder) / tracking.NOWCAST_CSV,
@@ -279,7 +278,7 @@ def _publish(
                 shutil.rmtree(leftover, ignore_errors=True)
         with i18n.speaking(dataset.config.language):
             landing.write_root_index(out)
-    return folder
+    return folder, kept
 
 
 def _closed_review(folder: Path) -> bool:
