@@ -43,7 +43,7 @@ from analysis.forecasting.backends import Backend, InProcess
 from analysis.forecasting.forecaster import Forecaster
 from analysis.forecasting.nowcast_profile import Panel, daily, daily_shares, share_to_date
 
-__all__ = ["COLUMNS", "TOTAL", "Nowcaster", "daily", "run_rate"]
+__all__ = ["COLUMNS", "TOTAL", "Nowcaster", "columns", "daily", "run_rate", "to_date"]
 
 #: Past quarters replayed before intervals and probabilities are given.
 MIN_REPLAYS = 4
@@ -122,11 +122,13 @@ class Nowcaster:
     @property
     def replays(self) -> int:
         """How many past quarters the nowcast learned from."""
+        self._check()
         return self.learned.quarters
 
     def elapsed(self, quarter: pd.Period) -> tuple[int, int]:
         """Days of ``quarter`` up to the as-of date, and its days."""
         self._check()
+        quarter = self._period(quarter)
         days = (self.calendar.end(quarter) - self.calendar.start(quarter)).days + 1
         done = (self.as_of - self.calendar.start(quarter)).days + 1
         return int(min(max(done, 0), days)), int(days)
