@@ -249,3 +249,11 @@ def test_backtest_scores_targets(lines: pd.DataFrame) -> None:
     score = accuracy_at(frame, 30)
     assert score["targets"] == 2 and 0 <= score["brier"] <= 1
     assert channel_targets(targets, CALENDAR, Q4) == {"Direct": 7e4, "OEM": 1e3}
+
+
+def test_no_sales_at_all() -> None:
+    empty = daily(pd.DataFrame({"date": pd.to_datetime([]), "channel": [], "revenue": []}))
+    out = Nowcaster().fit(empty, CALENDAR, AS_OF.date()).nowcast(Q4, {"A": 10.0})
+    assert out["channel"].tolist() == ["A", TOTAL]
+    assert (out[["actual_to_date", "forecast_rest", "forecast_total"]] == 0).all().all()
+    assert out["probability"].tolist()[0] == 0.0

@@ -43,7 +43,7 @@ from analysis.forecasting.backends import Backend, InProcess
 from analysis.forecasting.forecaster import Forecaster
 from analysis.forecasting.nowcast_profile import Panel, daily, daily_shares, share_to_date
 
-__all__ = ["COLUMNS", "TOTAL", "Nowcaster", "daily", "run_rate"]
+__all__ = ["COLUMNS", "TOTAL", "Nowcaster", "columns", "daily", "run_rate", "to_date"]
 
 #: Past quarters replayed before intervals and probabilities are given.
 MIN_REPLAYS = 4
@@ -96,14 +96,16 @@ class Nowcaster:
         rows are ignored. Returns self."""
         self.calendar = calendar
         self.as_of = pd.Timestamp(as_of).normalize()
-        frame = daily.loc[pd.to_datetime(daily["date"]) <= self.as_of, ["channel", "date"]]
-        frame = frame.assign(
-            channel=frame["channel"].astype(str),
-            date=pd.to_datetime(frame["date"]).dt.normalize(),
-            revenue=daily.loc[frame.index, "revenue"].to_numpy(dtype="float64"),
+        dates = pd.to_datetime(daily["date"]).dt.normalize()
+        kept = (dates <= self.as_of).to_numpy()
+        self._frame = pd.DataFrame(
+            {
+                "channel": daily["channel"].astype(str).to_numpy()[kept],
+                "date": dates.to_numpy()[kept],
+                "revenue": daily["revenue"].to_numpy(dtype="float64")[kept],
+            }
         )
-        self._frame = frame
-        self._panel = Panel.of(frame, calendar, calendar.period(self.as_of))
+        self._panel = Panel.of(self._frame, calendar, calendar.period(self.as_of))
         self._complete = self._complete_quarters()
         replayed = [q for q in self._complete if len(self._before(q)) >= REPLAY_HISTORY]
         replayed = replayed[-self.max_replays :]
@@ -120,11 +122,13 @@ class Nowcaster:
     @property
     def replays(self) -> int:
         """How many past quarters the nowcast learned from."""
+        self._check()
         return self.learned.quarters
 
     def elapsed(self, quarter: pd.Period) -> tuple[int, int]:
         """Days of ``quarter`` up to the as-of date, and its days."""
         self._check()
+        quarter = self._period(quarter)
         days = (self.calendar.end(quarter) - self.calendar.start(quarter)).days + 1
         done = (self.as_of - self.calendar.start(quarter)).days + 1
         return int(min(max(done, 0), days)), int(days)
@@ -145,7 +149,8 @@ class Nowcaster:
         horizon = (quarter - history[-1]).n
         key = (horizon, tuple((channels[i], values[i].tobytes()) for i in sold))
         if key not in _MEMO:
-            _MEMO.clear() if len(_MEMO) >= _MEMO_SIZE else None
+            if len(_MEMO) >= _MEMO_SIZE:
+                _MEMO.clear()
             _MEMO[key] = self._forecast([channels[i] for i in sold], values[sold], history, horizon)
         made = _MEMO[key]
         return pd.Series([made.get(c, np.nan) for c in channels], index=list(channels))
