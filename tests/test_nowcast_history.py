@@ -41,13 +41,19 @@ def test_a_rerun_of_the_same_day_replaces_its_rows(tmp_path):
     assert moved["as_of"].tolist() == ["2025-11-15", "2025-11-22"]
     assert moved["targeted"].tolist() == [91.0, 90.0] and moved["target"].tolist() == [100.0] * 2
     assert moved["forecast_total"].tolist() == [111.0, 110.0]  # the total, Online included
-    assert nowcast_history.moved(read, "2025Q4", date(2025, 11, 20))["as_of"].tolist() == ["2025-11-15"]
+    assert nowcast_history.moved(read, "2025Q4", date(2025, 11, 20))["as_of"].tolist() == [
+        "2025-11-15"
+    ]
 
 
 def test_the_current_run_takes_the_place_of_its_day():
     history = nowcast_history.moved(nowcast_ledger.read(None), "2025Q4")
-    assert history.empty and nowcast_history.first_estimate(history).startswith("No landing estimate")
-    mine = nowcast_history.with_current(history, nowcast({"OEM": (100.0, 95.0)}, 95.0), date(2025, 11, 15))
+    assert history.empty and nowcast_history.first_estimate(history).startswith(
+        "No landing estimate"
+    )
+    mine = nowcast_history.with_current(
+        history, nowcast({"OEM": (100.0, 95.0)}, 95.0), date(2025, 11, 15)
+    )
     assert mine["as_of"].tolist() == ["2025-11-15"] and mine["targeted"].tolist() == [95.0]
 
 
@@ -67,7 +73,9 @@ def history(*targeted: float) -> pd.DataFrame:
     ],
 )  # fmt: skip
 def test_how_early_the_outcome_was_visible(landings, actual, expected):
-    assert expected in nowcast_history.visible(history(*landings), actual, 100.0, date(2025, 12, 31))
+    assert expected in nowcast_history.visible(
+        history(*landings), actual, 100.0, date(2025, 12, 31)
+    )
 
 
 def test_nothing_to_say_without_estimates_or_a_target():
