@@ -19,7 +19,7 @@ from analysis.core import csv_out
 from analysis.core.errors import RunError
 from analysis.data.config import load_config
 from analysis.forecasting import nowcast_ledger
-from analysis.run import runner
+from analysis.run import in_quarter
 from analysis.run.runner import IN_QUARTER, REPORTS, Report, run
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -117,12 +117,24 @@ def test_a_failed_tracking_run_keeps_the_last_tracking_report(tracked, tmp_path)
 def test_current_is_resolved_before_anything_is_loaded():
     config = load_config(SAMPLE / "config.yaml")
     stated = replace(config, data_through=date(2025, 11, 15))
-    assert runner._plan("current", None, stated) == ("2025Q4", date(2025, 11, 15), True)
-    assert runner._plan("current", date(2025, 8, 1), config) == ("2025Q3", date(2025, 8, 1), True)
+    assert in_quarter.plan("current", None, stated) == ("2025Q4", date(2025, 11, 15), True)
+    assert in_quarter.plan("current", date(2025, 8, 1), config) == (
+        "2025Q3",
+        date(2025, 8, 1),
+        True,
+    )
     closed = replace(config, data_through=date(2025, 12, 31))  # its last day: the review
-    assert runner._plan("current", None, closed) == ("2025Q4", date(2025, 12, 31), False)
-    assert runner._plan("2025Q4", date(2026, 1, 10), config) == ("2025Q4", date(2026, 1, 10), False)
-    assert runner._plan("2025Q4", None, stated) == ("2025Q4", None, False)  # the review, unchanged
+    assert in_quarter.plan("current", None, closed) == ("2025Q4", date(2025, 12, 31), False)
+    assert in_quarter.plan("2025Q4", date(2026, 1, 10), config) == (
+        "2025Q4",
+        date(2026, 1, 10),
+        False,
+    )
+    assert in_quarter.plan("2025Q4", None, stated) == (
+        "2025Q4",
+        None,
+        False,
+    )  # the review, unchanged
 
 
 @pytest.mark.parametrize(

@@ -31,16 +31,15 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import pandas as pd
 
-from analysis.core import csv_out, i18n
+from analysis.core import i18n
 from analysis.core.bundled import notebooks_dir
-from analysis.core.errors import ParameterError, PublishError, RunError, WorkbenchError
+from analysis.core.errors import PublishError, RunError, WorkbenchError
 from analysis.core.i18n import N_, _
 from analysis.core.parameters import Parameter
 from analysis.data import snapshot
 from analysis.data.check import check_hierarchy
-from analysis.data.config import RunConfig, load_config, sample_config_path
+from analysis.data.config import load_config, sample_config_path
 from analysis.data.load import Dataset, load
 from analysis.forecasting import ledger, nowcast_ledger
 from analysis.reports import (
@@ -52,8 +51,8 @@ from analysis.reports import (
     target_miss,
     tracking,
 )
-from analysis.reports.review import COMMON, CURRENT, Review, as_of_for, in_quarter
-from analysis.run import landing, manifest, pages, params, publish, summary
+from analysis.reports.review import COMMON, Review
+from analysis.run import in_quarter, landing, manifest, pages, params, publish, summary
 from analysis.run.execute import FILE_ONLY, execute
 from analysis.run.export import to_html
 from analysis.run.runlog import RunLog
@@ -127,7 +126,7 @@ def run(
     try:
         config_path = Path(config) if config else sample_config_path()
         run_config = load_config(config_path)
-        quarter, as_of, under_way = _plan(quarter, as_of, run_config)
+        quarter, as_of, under_way = in_quarter.plan(quarter, as_of, run_config)
         reports = tracked if under_way else reports
         for report in reports:
             params.check_notebook(report.notebook, report.parameters)
@@ -172,33 +171,6 @@ def run(
         quarter=review.label, folder=folder, index=folder / "index.html", seconds=seconds,
         as_of=as_of if under_way else None, kept_review=kept,
     )  # fmt: skip
-
-
-def _plan(quarter: str, as_of: date | None, config: RunConfig) -> tuple[str, date | None, bool]:
-    """The quarter to run (``current`` resolved), the day it stands on, and whether that day is
-    before the quarter's end (a quarter under way): known before any data are loaded."""
-    if as_of is not None and as_of > date.today():
-        raise ParameterError(
-            f"--as-of {as_of.isoformat()} is after today ({date.today().isoformat()}); "
-            "expected a day whose sales are in the data"
-        )
-    calendar = config.calendar
-    if quarter.strip().lower() == CURRENT:
-        as_of = as_of or as_of_for(config)
-        period = calendar.period(as_of)
-        return calendar.label(period), as_of, in_quarter(period, calendar, as_of)
-    if as_of is None or quarter.strip().lower() == "latest":
-        return quarter, as_of, False
-    try:
-        period = calendar.parse(quarter)
-    except ValueError as exc:
-        raise ParameterError(str(exc)) from None
-    if pd.Timestamp(as_of) < calendar.start(period):
-        raise ParameterError(
-            f"--as-of {as_of.isoformat()} is before {calendar.label(period)} begins "
-            f"({calendar.start(period):%Y-%m-%d}); expected a day in the quarter or after it"
-        )
-    return quarter, as_of, in_quarter(period, calendar, as_of)
 
 
 def _output_folder(out: Path) -> Path:
@@ -265,11 +237,11 @@ def _publish(
             with i18n.speaking(dataset.config.language):  # the runner's own pages
                 _build(dataset, review, values, reports, staging, failed, timeout, started)
             _write_manifest(dataset, sources, values, reports, staging, started)
-            kept = review.in_quarter and _closed_review(out / label)
+            kept = review.in_quarter and in_quarter.closed_review(out / label)
             folder = out / label if kept else publish.swap_in(staging, out / label)
             if review.in_quarter:
-                _file_nowcast(out, review, (staging if kept else folder) / tracking.NOWCAST_CSV,
-                              started)  # fmt: skip
+                nowcast = (staging if kept else folder) / tracking.NOWCAST_CSV
+                in_quarter.file_nowcast(out, review, nowcast, started)
             if filed.is_file():
                 ledger.merge(book, filed)
                 log.info("forecasts from %s recorded in %s", label, book.name)
@@ -279,24 +251,6 @@ def _publish(
         with i18n.speaking(dataset.config.language):
             landing.write_root_index(out)
     return folder, kept
-
-
-def _closed_review(folder: Path) -> bool:
-    """Whether ``folder`` holds the review of a closed quarter (not one seen in part)."""
-    try:
-        return not json.loads((folder / pages.SUMMARY).read_text(encoding="utf-8"))["partial"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-
-
-def _file_nowcast(out: Path, review: Review, nowcast: Path, started: datetime) -> None:
-    """The published nowcast into the nowcast ledger, under its quarter and as-of date."""
-    rows = csv_out.read_csv(nowcast, dtype={"channel": str})
-    if rows.empty:
-        return
-    book = out / nowcast_ledger.NOWCASTS
-    nowcast_ledger.record(book, review.label, review.as_of.isoformat(), rows, started.isoformat())
-    log.info("nowcast of %s as of %s recorded in %s", review.label, review.as_of, book.name)
 
 
 def _relative(path: Path, start: Path) -> str:
