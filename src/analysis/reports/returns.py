@@ -38,6 +38,7 @@ PARAMETERS = (
     ),
 )  # fmt: skip
 
+_CONTRACT = {p.name: p for p in PARAMETERS}
 #: Said under the charts when no CJK font is installed (``_()`` where shown).
 NO_FONT = N_("No Chinese font is installed: Chinese names in charts may show as boxes.")
 #: Above the table of customers' product lines flagged as abnormal.
@@ -82,7 +83,7 @@ CSV_COLUMNS = (
 
 def analyse_review(review: Review, fdr: float = LEVEL) -> Returns:
     """The quarter's returns for a :class:`~analysis.reports.review.Review`."""
-    PARAMETERS[3].check(fdr)
+    _CONTRACT["fdr"].check(fdr)
     sales = review.dataset.sales
     return returns(sales, review.quarter, calendar=review.calendar, coverage=review.coverage,
                    level=fdr)  # fmt: skip
