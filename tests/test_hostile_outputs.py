@@ -430,7 +430,8 @@ def test_a_run_on_hostile_names_publishes_them_as_text(hostile_run):
 
 def test_a_run_on_hostile_names_writes_csv_safe_to_open(hostile_run):
     files = sorted(hostile_run.rglob("*.csv"))
-    assert {p.name for p in files} == {"target_miss.csv", "forecast.csv", ledger.LEDGER}
+    assert {p.name for p in files} == {"target_miss.csv", "forecast.csv", "returns.csv",
+                                       "salesperson_targets.csv", ledger.LEDGER}  # fmt: skip
     for path in files:
         assert_safe(path)
     forecast = csv_out.read_csv(hostile_run / "2025Q4" / "forecast.csv")
@@ -441,6 +442,8 @@ def test_a_run_on_hostile_names_writes_csv_safe_to_open(hostile_run):
     miss = csv_out.read_csv(hostile_run / "2025Q4" / "target_miss.csv", keep_default_na=False)
     assert {HOSTILE["+"], "-1+2"} <= set(miss["segment"])
     assert HOSTILE["="] in set(miss["channel"])
+    returned = csv_out.read_csv(hostile_run / "2025Q4" / "returns.csv", keep_default_na=False)
+    assert HOSTILE["="] in set(returned["channel"])
 
 
 def test_a_hostile_currency_is_refused_with_one_line(hostile_sample, tmp_path, capsys):
