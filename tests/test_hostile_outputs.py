@@ -443,7 +443,10 @@ def test_a_run_on_hostile_names_publishes_them_as_text(hostile_run):
 
 def test_a_run_on_hostile_names_writes_csv_safe_to_open(hostile_run):
     files = sorted(hostile_run.rglob("*.csv"))
-    names = {"target_miss.csv", "forecast.csv", "customers.csv", ledger.LEDGER}
+    names = {
+        "target_miss.csv", "forecast.csv", "customers.csv", "returns.csv",
+        "salesperson_targets.csv", ledger.LEDGER,
+    }  # fmt: skip
     assert {p.name for p in files} == names
     for path in files:
         assert_safe(path)
@@ -457,6 +460,8 @@ def test_a_run_on_hostile_names_writes_csv_safe_to_open(hostile_run):
     assert HOSTILE["="] in set(miss["channel"])
     bridge = csv_out.read_csv(hostile_run / "2025Q4" / "customers.csv")
     assert {HOSTILE["="], "@SUM(1+1)<script>alert(2)</script>", "Total"} <= set(bridge["channel"])
+    returned = csv_out.read_csv(hostile_run / "2025Q4" / "returns.csv", keep_default_na=False)
+    assert HOSTILE["="] in set(returned["channel"])
 
 
 def test_a_hostile_currency_is_refused_with_one_line(hostile_sample, tmp_path, capsys):

@@ -132,3 +132,15 @@ def test_the_page_words_the_test_and_the_flags():
     assert shown["customer"].iloc[0] == "Big Buyer"
     assert shown["finding"].iloc[0] == "abnormally high"
     assert not any(pd.api.types.is_bool_dtype(shown[c]) for c in shown.columns)
+
+
+def test_lines_summed_per_day_count_each_return_they_hold():
+    frame = company()
+    big = frame["customer"] == "Big Buyer"
+    summed = frame.loc[~big].assign(lines=1)
+    day = frame.loc[big].groupby(["date", "channel", "region", "product_line", "product",
+                                  "customer", frame.loc[big, "quantity"] < 0])  # fmt: skip
+    rows = day[["quantity", "revenue"]].sum().reset_index(level=-1, drop=True).reset_index()
+    rows["lines"] = day.size().to_numpy()
+    found = returns(pd.concat([summed, rows]), QUARTER, calendar=CAL, coverage=COVER)
+    assert found.customers.set_index("customer").loc["Big Buyer", "returns"] == 30

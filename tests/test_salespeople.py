@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from target_miss_examples import CAL, sales_and_targets
 
+from analysis.core.csv_out import read_csv
 from analysis.data.config import sample_config_path
 from analysis.data.load import load
 from analysis.data.series import Coverage
@@ -146,6 +147,16 @@ def test_the_sample_reconciles_and_next_quarter_adds_up_by_person_month_and_week
     assert (weeks["days"].groupby(weeks["channel"]).sum() == 90).all()
     shown = page.week_rows(split)
     assert shown.iloc[:, 1:-1].sum(axis=1).round(2).equals(shown.iloc[:, -1].round(2))
+
+
+def test_salesperson_targets_csv_holds_every_week(review, tmp_path):
+    found = page.analyse_review(review)
+    table = read_csv(page.write(found.next, tmp_path))
+    assert tuple(table.columns) == page.CSV_COLUMNS
+    assert round(table["target"].sum(), 2) == round(float(found.next.table["target"].sum()), 2)
+    assert len(table) == len(found.next.cents) and table["week_start"].iloc[0] == "2026-01-01"
+    empty = read_csv(page.write(None, tmp_path))
+    assert tuple(empty.columns) == page.CSV_COLUMNS and empty.empty
 
 
 def test_without_a_salesperson_column_the_page_says_so(review):

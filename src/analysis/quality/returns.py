@@ -120,8 +120,9 @@ def returns(
     coverage = coverage or Coverage.of(sales, calendar)
     period = as_period(quarter, calendar)
     window = return_window(period, coverage)
-    lines = lines_in(sales, calendar, [period], _COLUMNS)
-    before = lines_in(sales, calendar, window, _COLUMNS) if window else lines.iloc[:0]
+    columns = [*_COLUMNS, *(["lines"] if "lines" in sales.columns else [])]
+    lines = lines_in(sales, calendar, [period], columns)
+    before = lines_in(sales, calendar, window, columns) if window else lines.iloc[:0]
 
     cells = _rates(_celled(lines), _celled(before), _CELL_KEYS, _CELL)
     customers = cells.groupby(level=["channel", "customer"], sort=True).sum()
@@ -193,7 +194,10 @@ def _sums(lines: pd.DataFrame, keys: list[str], segment: str) -> pd.DataFrame:
             "returned_units": 0.0 - frame["r_units"].astype("float64"),
         }
     )
-    counted = lines.loc[_is_return(lines)].groupby(keys, sort=True).size()
+    back = lines.loc[_is_return(lines)]
+    # a large source's lines come summed per day: each row counts the lines it holds
+    weight = back["lines"] if "lines" in back.columns else pd.Series(1, index=back.index)
+    counted = weight.groupby([back[k] for k in keys], sort=True).sum()
     frame["returns"] = counted.reindex(frame.index, fill_value=0).astype("int64")
     return frame
 

@@ -217,7 +217,8 @@ def attainment_chart(people: Salespeople) -> Figure:
         ax.barh(y, value, height=0.6, color="#4c72b0" if value >= 1 else "white",
                 edgecolor="black", hatch="" if value >= 1 else "///")  # fmt: skip
         ax.annotate(present.percent(value), (value, y), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=8)  # fmt: skip
+                    textcoords="offset points", va="center", fontsize=8,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})  # fmt: skip
     ax.axvline(1.0, color="black", linestyle="--", linewidth=1)
     ax.set_yticks(range(len(rows)), [_shown_name(s) for s in rows["salesperson"]])
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
