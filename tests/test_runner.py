@@ -153,8 +153,16 @@ def test_published_files_hold_no_machine_paths(published):
 
 def test_manifest_records_inputs_rows_and_versions(published):
     info = json.loads((published / "2025Q4" / "manifest.json").read_text(encoding="utf-8"))
-    assert info["parameters"]["overview"] == {"quarter": "2025Q4", "config": "sample"}
-    assert info["parameters"]["target_miss"] == {"quarter": "2025Q4", "config": "sample"}
+    assert info["parameters"]["overview"] == {
+        "quarter": "2025Q4",
+        "config": "sample",
+        "language": "en",
+    }
+    assert info["parameters"]["target_miss"] == {
+        "quarter": "2025Q4",
+        "config": "sample",
+        "language": "en",
+    }
     forecast = info["parameters"]["forecast"]
     assert forecast["config"] == "sample" and not {"ledger", "snapshot", "record_to"} & set(
         forecast

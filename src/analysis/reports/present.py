@@ -177,6 +177,15 @@ def table(
     return styler
 
 
+def sentences(texts: Iterable[str]) -> str:
+    """Sentences run together as the language writes them: a space after each in English, none
+    after 。 in Chinese (the catalog's ``{first} {next}``)."""
+    out = ""
+    for text in texts:
+        out = _("{first} {next}").format(first=out, next=text) if out else text
+    return out
+
+
 def paragraph(text: str) -> str:
     """Plain text (which may quote names from the data) as an escaped HTML paragraph."""
     return f"<p class='summary'>{html.escape(text)}</p>"
