@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from analysis.core.i18n import _
+
 if TYPE_CHECKING:
     from analysis.data.load import Dataset
 
@@ -104,7 +106,7 @@ def table(
     numeric = [*money_columns, *percent_columns, *counts]
     classes = pd.DataFrame("", index=frame.index, columns=frame.columns)
     classes[numeric] = "num"
-    if len(frame) and str(frame.iloc[-1, 0]) == "Total":
+    if len(frame) and str(frame.iloc[-1, 0]) in ("Total", _("Total")):
         classes.iloc[-1] += " total"
     styler = styler.set_td_classes(classes)
     at = [i for i, c in enumerate(frame.columns) if c in numeric]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from analysis.core.i18n import N_, _
 from analysis.forecasting import odds as distribution
 from analysis.reports import present
 from analysis.reports.forecast import PARAMETERS, Outlook
@@ -21,11 +22,11 @@ _PROBABILITY = next(p for p in PARAMETERS if p.name == "probability")
 COLUMNS = ["quarter", "channel", "target", "mean", "probability", "supported", "gap"]
 #: What an empty cell means: a closed quarter has no odds, a quarter not closed no final actual.
 MISSING = {
-    "probability": "closed",
-    "supported": "closed",
-    "gap": "closed",
-    "actual": "not closed",
-    "attainment": "not closed",
+    "probability": N_("closed"),
+    "supported": N_("closed"),
+    "gap": N_("closed"),
+    "actual": N_("not closed"),
+    "attainment": N_("not closed"),
 }
 
 
@@ -153,15 +154,15 @@ def table(chances: pd.DataFrame, currency: str, probability: float) -> Styler:
         percent_columns=percent,
         signed_columns=["gap"],
         labels={
-            "quarter": "Quarter",
-            "channel": "Channel",
-            "target": "Target",
-            "mean": "Forecast",
-            "probability": "Chance of reaching it",
-            "supported": f"Supported at {probability:.0%}",
-            "gap": "Target above supported",
-            "actual": "Actual",
-            "attainment": "Attainment",
+            "quarter": _("Quarter"),
+            "channel": _("Channel"),
+            "target": _("Target"),
+            "mean": _("Forecast"),
+            "probability": _("Chance of reaching it"),
+            "supported": _("Supported at {p}").format(p=present.percent(probability)),
+            "gap": _("Target above supported"),
+            "actual": _("Actual"),
+            "attainment": _("Attainment"),
         },
-        missing={k: v for k, v in MISSING.items() if k in chances},
+        missing={k: _(v) for k, v in MISSING.items() if k in chances},
     )
