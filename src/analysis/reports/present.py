@@ -124,19 +124,21 @@ def paragraph(text: str) -> str:
 
 
 def data_notes(dataset: Dataset) -> str:
-    """Row accounting of every source as an escaped HTML table: read, used, set aside and why."""
+    """Row accounting of every source as an escaped HTML table: read, used, set aside and why
+    (the reasons and notes columns only when a source has any)."""
     rows = []
     for report in dataset.reports:
         reasons = "; ".join(f"{reason}: {count:,}" for reason, count in report.rejected.items())
         rows.append(
             {
-                "source": report.source,
-                "rows read": f"{report.rows_read:,}",
-                "rows used": f"{report.rows_used:,}",
-                "rows set aside": f"{report.rows_read - report.rows_used:,}",
-                "reasons": reasons or "–",
-                "notes": "; ".join(report.notes) or "–",
+                _("Source"): report.source,
+                _("Rows read"): f"{report.rows_read:,}",
+                _("Rows used"): f"{report.rows_used:,}",
+                _("Rows set aside"): f"{report.rows_read - report.rows_used:,}",
+                _("Why set aside"): reasons,
+                _("Notes"): "; ".join(report.notes),
             }
         )
     frame = pd.DataFrame(rows)
+    frame = frame.loc[:, frame.ne("").any()].replace("", "–")
     return frame.to_html(index=False, escape=True, classes="data-notes", border=0)

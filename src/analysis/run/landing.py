@@ -88,7 +88,7 @@ def _attainment_tile(figures: dict[str, Any], cur: str) -> str:
         gap=_money(gap, cur, signed=True),
     )
     if figures.get("untargeted_revenue"):
-        detail += "; " + _("{amount} sold without a target").format(
+        detail += _("; ") + _("{amount} sold without a target").format(
             amount=_money(figures["untargeted_revenue"], cur)
         )
     tone = "good" if figures["attainment"] >= 1 else "bad"
@@ -102,11 +102,11 @@ def miss_line(miss: dict[str, Any], cur: str) -> str:
         attainment=_percent(miss["attainment"]), gap=_money(miss["gap"], cur)
     )
     if miss.get("cause"):
-        text += ", " + _("mostly {cause} ({amount})").format(
+        text += _(", ") + _("mostly {cause} ({amount})").format(
             cause=_(PHRASES[miss["cause"]][0]), amount=_money(miss["cause_amount"], cur)
         )
     if miss.get("segment"):
-        text += ", " + _("above all {segment} ({amount})").format(
+        text += _(", ") + _("above all {segment} ({amount})").format(
             segment=miss["segment"], amount=_money(miss["segment_gap"], cur)
         )
     return text
@@ -119,7 +119,7 @@ def _outlook_tile(ahead: dict[str, Any] | None, cur: str) -> str:
         low=_money(ahead["lo_80"], cur), high=_money(ahead["hi_80"], cur)
     )
     if ahead.get("target") is not None:
-        detail += "; " + _("chance of reaching its target {target}: {chance}").format(
+        detail += _("; ") + _("chance of reaching its target {target}: {chance}").format(
             target=_money(ahead["target"], cur), chance=_percent(ahead.get("probability"))
         )
     label = _("Forecast {quarter}").format(quarter=ahead["quarter"])
@@ -242,7 +242,9 @@ def forecast_outcome(info: dict[str, Any], book: pd.DataFrame) -> str:
         forecast=_money(row["mean"], cur), origin=row["origin"]
     )
     if info.get("partial"):
-        return head + ": " + _("the quarter is not complete yet")
+        return _("{forecast}: {outcome}").format(
+            forecast=head, outcome=_("the quarter is not complete yet")
+        )
     actual, mean = float(info["revenue"]), float(row["mean"])
     off = actual / mean - 1 if mean else float("nan")
     inside = pd.notna(row["lo_80"]) and float(row["lo_80"]) <= actual <= float(row["hi_80"])
@@ -251,4 +253,4 @@ def forecast_outcome(info: dict[str, Any], book: pd.DataFrame) -> str:
         how = _("actual {off} above").format(off=_percent(off))
     else:
         how = _("actual {off} below").format(off=_percent(-off))
-    return f"{head}: {how}, {where}"
+    return _("{forecast}: {outcome}").format(forecast=head, outcome=how + _(", ") + where)
