@@ -56,3 +56,10 @@ def forecast_in_one_paragraph(review: Review) -> str:
 
 def no_earlier_forecasts() -> str:
     return _("No earlier forecasts are recorded yet; each scheduled run adds its own.")
+
+
+def track_record_shows() -> str:
+    return _(
+        "The company total and the channels; the forecasts of regions and product lines are "
+        "scored in forecast_ledger.csv next to the reports."
+    )
