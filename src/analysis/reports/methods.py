@@ -30,7 +30,7 @@ def forecast_method(outlook: Outlook) -> str:
     members = rows.drop_duplicates("unique_id")["model"].astype(str).str.split("+")
     sizes = members.str.len()
     most = members.loc[sizes.idxmax()]
-    names = ", ".join(_(MEMBER_WORDS.get(m, m)) for m in most)
+    names = _(", ").join(_(MEMBER_WORDS.get(m, m)) for m in most)
     text = n_(
         "Each series is forecast by one statistical model ({names})",
         "Each series is forecast by the mean of {n} statistical models ({names})",
@@ -44,7 +44,7 @@ def forecast_method(outlook: Outlook) -> str:
         ).format(fewer=fewer, series=len(sizes))
     return (
         text
-        + ". "
+        + _(". ")
         + _(
             "Intervals are calibrated on past forecast errors, and the levels are reconciled "
             "({how}) so that channels add up to the company total."

@@ -77,7 +77,7 @@ def drop_zero(
     dead = [c for c in columns if c in frame and frame[c].fillna(0).eq(0).all()]
     if not dead:
         return frame, ""
-    names = ", ".join(labels.get(c, c) for c in dead)
+    names = _(", ").join(labels.get(c, c) for c in dead)
     return frame.drop(columns=dead), _("Not shown, zero in every row: {names}.").format(names=names)
 
 

@@ -102,11 +102,11 @@ def miss_line(miss: dict[str, Any], cur: str) -> str:
         attainment=_percent(miss["attainment"]), gap=_money(miss["gap"], cur)
     )
     if miss.get("cause"):
-        text += _(", ") + _("mostly {cause} ({amount})").format(
+        text += _(", mostly {cause} ({amount})").format(
             cause=_(PHRASES[miss["cause"]][0]), amount=_money(miss["cause_amount"], cur)
         )
     if miss.get("segment"):
-        text += _(", ") + _("above all {segment} ({amount})").format(
+        text += _(", above all {segment} ({amount})").format(
             segment=miss["segment"], amount=_money(miss["segment_gap"], cur)
         )
     return text
@@ -259,4 +259,4 @@ def forecast_outcome(info: dict[str, Any], book: pd.DataFrame) -> str:
         how = _("actual {off} above").format(off=_percent(off))
     else:
         how = _("actual {off} below").format(off=_percent(-off))
-    return _("{forecast}: {outcome}").format(forecast=head, outcome=how + _(", ") + where)
+    return _("{forecast}: {how}, {where}").format(forecast=head, how=how, where=where)
