@@ -259,4 +259,4 @@ def forecast_outcome(info: dict[str, Any], book: pd.DataFrame) -> str:
         how = _("actual {off} above").format(off=_percent(off))
     else:
         how = _("actual {off} below").format(off=_percent(-off))
-    return _("{forecast}: {outcome}").format(forecast=head, outcome=how + _(", ") + where)
+    return _("{forecast}: {how}, {where}").format(forecast=head, how=how, where=where)
