@@ -221,7 +221,7 @@ def test_a_quarter_without_sales_between_others(tmp_path, capfd, monkeypatch):
     figures = summary(folder)
     assert figures["revenue"] == "¥0 (no sales)"
     assert figures["headline"].startswith("No sales are recorded in 2025Q2")
-    assert "No sales are recorded in 2025Q2" in (folder / "index.html").read_text("utf-8")
+    assert "No sales line is dated in 2025Q2" in (folder / "index.html").read_text("utf-8")
     assert "the target in one paragraph ¶ No sales are recorded in 2025Q2" in page(
         folder, "target_miss"
     )

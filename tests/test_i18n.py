@@ -146,6 +146,8 @@ def test_present_speaks_the_current_language():
         assert present.percent(0.962) == "96.2%"
         assert present.quarter("2025Q4") == "2025年第四季度"
         assert present.own("Total") == "合计"
+        assert present.sentences(["甲。", "乙。"]) == "甲。乙。"  # no space after 。
+    assert present.sentences(["A.", "B."]) == "A. B."
 
 
 def test_the_configuration_names_the_language():

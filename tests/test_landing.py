@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -124,3 +125,23 @@ def test_the_index_says_how_each_quarters_forecast_turned_out(tmp_path):
     assert "¥25.00 M (made after 2025Q3): actual 4.0% below, inside the 80 % interval" in index
     assert "no forecast was recorded for it" in index  # 2025Q3: none in the ledger
     assert index.index("2025Q4/index.html") < index.index("2025Q3/index.html")
+
+
+def test_data_notes_name_rows_set_aside_and_a_partial_quarter():
+    report = SimpleNamespace(source="sales.csv", rows_read=1_200, rows_used=1_150)
+    review = SimpleNamespace(
+        dataset=SimpleNamespace(reports=[report]), label="2025Q4", quarter="Q",
+        partial=True, comparable=True, lines_in=lambda quarter: 10,
+        coverage=SimpleNamespace(extent=lambda quarter: "data to 2025-11-15"),
+    )  # fmt: skip
+    assert landing.notes(review) == [
+        "sales.csv: 50 of 1,200 rows set aside (see About the data)",
+        "2025Q4 is partial (data to 2025-11-15): its figures understate it.",
+    ]
+    empty = SimpleNamespace(**{**vars(review), "lines_in": lambda quarter: 0})
+    assert landing.notes(empty)[1].startswith("No sales line is dated in 2025Q4")
+    whole = SimpleNamespace(**{**vars(review), "partial": False})
+    whole.dataset = SimpleNamespace(
+        reports=[SimpleNamespace(**{**vars(report), "rows_used": 1_200})]
+    )
+    assert landing.notes(whole) == []

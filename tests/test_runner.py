@@ -69,6 +69,17 @@ def test_run_publishes_quarter_with_index_pages(published, capsys):
     assert not list((published / ".staging").iterdir())
 
 
+def test_every_page_is_light(published):
+    """Each page is at most 80 KB without its images: our own stylesheet, no per-cell CSS."""
+    pages = [published / "index.html", *sorted((published / "2025Q4").glob("*.html"))]
+    assert len(pages) == 5
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        lean = re.sub(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", "", text)
+        assert len(lean.encode("utf-8")) <= 80_000, page.name
+        assert "--jp-" not in text  # none of JupyterLab's stylesheet
+
+
 def test_report_shows_results_without_code(published):
     page = (published / "2025Q4" / "overview.html").read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", " ", page)
@@ -162,8 +173,16 @@ def test_published_files_hold_no_machine_paths(published):
 
 def test_manifest_records_inputs_rows_and_versions(published):
     info = json.loads((published / "2025Q4" / "manifest.json").read_text(encoding="utf-8"))
-    assert info["parameters"]["overview"] == {"quarter": "2025Q4", "config": "sample"}
-    assert info["parameters"]["target_miss"] == {"quarter": "2025Q4", "config": "sample"}
+    assert info["parameters"]["overview"] == {
+        "quarter": "2025Q4",
+        "config": "sample",
+        "language": "en",
+    }
+    assert info["parameters"]["target_miss"] == {
+        "quarter": "2025Q4",
+        "config": "sample",
+        "language": "en",
+    }
     forecast = info["parameters"]["forecast"]
     assert forecast["config"] == "sample" and not {"ledger", "snapshot", "record_to"} & set(
         forecast

@@ -12,6 +12,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -53,11 +54,20 @@ def read(folder: Path, config: RunConfig) -> Dataset:
     return Dataset(
         config=config,
         sales=pd.read_parquet(folder / "sales.parquet"),
-        targets=pd.read_parquet(folder / "targets.parquet") if index["targets"] else None,
+        targets=_blanks_as_loaded(pd.read_parquet(folder / "targets.parquet"))
+        if index["targets"]
+        else None,
         reports=[LoadReport(**r) for r in index["reports"]],
         rejected={r["key"]: pd.read_parquet(folder / r["file"]) for r in index["rejected"]},
         as_of=date.fromisoformat(index["as_of"]) if index.get("as_of") else None,
     )
+
+
+def _blanks_as_loaded(targets: pd.DataFrame) -> pd.DataFrame:
+    """Targets with a blank finer dimension as the loader has them (NaN): Parquet gives them
+    back as None, which pandas will not count as equal to NaN."""
+    text = targets.select_dtypes(include="object").columns
+    return targets.assign(**{c: targets[c].where(targets[c].notna(), np.nan) for c in text})
 
 
 def _parquet(frame: pd.DataFrame, path: Path) -> None:

@@ -75,7 +75,7 @@ def narrative(
                 quarter=label, revenue=money(total["actual"])
             )
         )
-        return " ".join(sentences)
+        return present.sentences(sentences)
     gap = float(total["gap"])
     apart = float(total["untargeted"])
     head = (
@@ -132,7 +132,7 @@ def narrative(
     ]
     sentences.append(_("Across the company: {effects}.").format(effects=_(", ").join(parts)))
     sentences += _baseline(bridge, money)
-    return " ".join(sentences)
+    return present.sentences(sentences)
 
 
 def _drivers(

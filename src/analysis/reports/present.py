@@ -165,7 +165,7 @@ def table(
     numeric = [*money_columns, *percent_columns, *counts]
     classes = pd.DataFrame("", index=frame.index, columns=frame.columns)
     classes[numeric] = "num"
-    if len(frame) and str(frame.iloc[-1, 0]) == "Total":
+    if len(frame) and str(frame.iloc[-1, 0]) in ("Total", _("Total")):
         classes.iloc[-1] += " total"
     styler = styler.set_td_classes(classes)
     at = [i for i, c in enumerate(frame.columns) if c in numeric]
@@ -177,25 +177,36 @@ def table(
     return styler
 
 
+def sentences(texts: Iterable[str]) -> str:
+    """Sentences run together as the language writes them: a space after each in English, none
+    after 。 in Chinese (the catalog's ``{first} {next}``)."""
+    out = ""
+    for text in texts:
+        out = _("{first} {next}").format(first=out, next=text) if out else text
+    return out
+
+
 def paragraph(text: str) -> str:
     """Plain text (which may quote names from the data) as an escaped HTML paragraph."""
     return f"<p class='summary'>{html.escape(text)}</p>"
 
 
 def data_notes(dataset: Dataset) -> str:
-    """Row accounting of every source as an escaped HTML table: read, used, set aside and why."""
+    """Row accounting of every source as an escaped HTML table: read, used, set aside and why
+    (the reasons and notes columns only when a source has any)."""
     rows = []
     for report in dataset.reports:
-        reasons = "; ".join(f"{reason}: {count(n)}" for reason, n in report.rejected.items())
+        reasons = _("; ").join(f"{reason}: {count(n)}" for reason, n in report.rejected.items())
         rows.append(
             {
-                _("source"): report.source,
-                _("rows read"): count(report.rows_read),
-                _("rows used"): count(report.rows_used),
-                _("rows set aside"): count(report.rows_rejected),
-                _("reasons"): reasons or "–",
-                _("notes"): "; ".join(report.notes) or "–",
+                _("Source"): report.source,
+                _("Rows read"): count(report.rows_read),
+                _("Rows used"): count(report.rows_used),
+                _("Rows set aside"): count(report.rows_rejected),
+                _("Why set aside"): reasons,
+                _("Notes"): _("; ").join(report.notes),
             }
         )
     frame = pd.DataFrame(rows)
+    frame = frame.loc[:, frame.ne("").any()].replace("", "–")
     return frame.to_html(index=False, escape=True, classes="data-notes", border=0)

@@ -98,6 +98,14 @@ def in_words(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def track_rows(record: pd.DataFrame) -> pd.DataFrame:
+    """The track record as a page shows it: the company total, then the channels (the finer
+    series are in the ledger, ``forecast_ledger.csv``)."""
+    order = {"total": 0, "channel": 1}
+    rows = record.loc[record["level"].isin(list(order))]
+    return rows.sort_values("level", key=lambda s: s.map(order), kind="stable")
+
+
 def _table(head: Sequence[tuple[str, str]], rows: Iterable[Sequence[tuple[str, str]]]) -> str:
     """A table from (class, already escaped HTML) cells, inside a box that scrolls on a phone."""
     cells = "".join(f"<th class='{cls}'>{text}</th>" for cls, text in head)

@@ -153,7 +153,7 @@ def analyse_review(
         "No sales are recorded in {quarter}: not one sales line is dated in the quarter; "
         "check that the source holds the whole quarter before reading the gap."
     ).format(quarter=present.quarter(review.label))
-    return replace(miss, narrative=f"{warning} {miss.narrative}")
+    return replace(miss, narrative=present.sentences([warning, miss.narrative]))
 
 
 def _check_options(sales: pd.DataFrame, baseline: str, segment: str, dims: Sequence[str]) -> None:

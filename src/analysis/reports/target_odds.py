@@ -172,10 +172,10 @@ def table(chances: pd.DataFrame, currency: str, probability: float) -> Styler:
             "target": _("Target"),
             "mean": _("Forecast"),
             "probability": _("Chance of reaching it"),
-            "supported": _("Supported at {probability}").format(probability=f"{probability:.0%}"),
+            "supported": _("Supported at {p}").format(p=present.percent(probability)),
             "gap": _("Target above supported"),
             "actual": _("Actual"),
             "attainment": _("Attainment"),
         },
-        missing={k: v for k, v in MISSING.items() if k in chances},
+        missing={k: _(v) for k, v in MISSING.items() if k in chances},
     )

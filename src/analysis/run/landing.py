@@ -58,7 +58,7 @@ def tiles(figures: dict[str, Any]) -> str:
     out = [_revenue_tile(figures, cur, quarter), _attainment_tile(figures, cur)]
     miss = figures.get("biggest_miss")
     if miss:
-        out.append(_tile(_("Biggest miss"), f"{miss['channel']}", miss_line(miss, cur), "bad"))
+        out.append(_tile(_("Biggest miss"), str(miss["channel"]), miss_line(miss, cur), "bad"))
     out.append(_outlook_tile(figures.get("next_quarter"), cur))
     return f"<div class='tiles'>{''.join(out)}</div>"
 
@@ -137,7 +137,13 @@ def notes(review: Review) -> list[str]:
                     source=report.source, aside=f"{aside:,}", read=f"{report.rows_read:,}"
                 )
             )
-    if review.partial:
+    if not review.lines_in(review.quarter):
+        out.append(
+            _("No sales line is dated in {quarter}: check that the source holds it.").format(
+                quarter=review.label
+            )
+        )
+    elif review.partial:
         out.append(
             _("{quarter} is partial ({extent}): its figures understate it.").format(
                 quarter=review.label, extent=review.coverage.extent(review.quarter)
@@ -276,7 +282,9 @@ def forecast_outcome(info: dict[str, Any], book: pd.DataFrame) -> str:
         forecast=_money(row["mean"], cur), origin=row["origin"]
     )
     if info.get("partial"):
-        return head + ": " + _("the quarter is not complete yet")
+        return _("{forecast}: {outcome}").format(
+            forecast=head, outcome=_("the quarter is not complete yet")
+        )
     actual, mean = float(info["revenue"]), float(row["mean"])
     off = actual / mean - 1 if mean else float("nan")
     inside = pd.notna(row["lo_80"]) and float(row["lo_80"]) <= actual <= float(row["hi_80"])
@@ -285,4 +293,4 @@ def forecast_outcome(info: dict[str, Any], book: pd.DataFrame) -> str:
         how = _("actual {off} above").format(off=_percent(off))
     else:
         how = _("actual {off} below").format(off=_percent(-off))
-    return f"{head}: {how}, {where}"
+    return _("{forecast}: {how}, {where}").format(forecast=head, how=how, where=where)
