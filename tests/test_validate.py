@@ -44,7 +44,7 @@ def test_clean_sales_types_and_strips(sales_frame: pd.DataFrame) -> None:
     assert data["revenue"].tolist() == [30.0, 12.505, 40.1, 75.0, 40.0, 95.55]  # as in the source
     assert loaded.report.to_dict() == {
         "source": "sales.csv", "rows_read": 6, "rows_used": 6, "rejected": {}, "notes": [],
-        "filled": {}, "warnings": [],
+        "filled": {}, "warnings": [], "later": 0,
     }  # fmt: skip
     assert loaded.rejected.empty
     assert list(loaded.rejected.columns[:2]) == ["row", "reason"]
