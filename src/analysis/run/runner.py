@@ -24,7 +24,7 @@ import shutil
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -59,6 +59,8 @@ from analysis.run.runlog import RunLog
 
 log = logging.getLogger(__name__)
 NOTEBOOKS = notebooks_dir()
+#: Notebooks executed side by side, each in its own kernel.
+AT_ONCE = 3
 
 
 @dataclass(frozen=True)
@@ -271,8 +273,11 @@ def _build(
     # The notebooks are independent: they run side by side, each in its own kernel, and a
     # failure is reported once they have all stopped (the first in the reports' order).
     # A terminal sees what notebooks write to stderr as they write it (progress bars).
+    # At most AT_ONCE kernels at a time: all six at once are no faster on two cores
+    # (BENCHMARKS.md), and a stop (Ctrl-C, SIGTERM) starts none of the notebooks still waiting.
     stream = sys.stderr if sys.stderr.isatty() else None
-    with ThreadPoolExecutor(max_workers=len(reports)) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(len(reports), AT_ONCE))
+    try:
         running = [
             pool.submit(
                 execute,
@@ -285,6 +290,9 @@ def _build(
             )
             for report in reports
         ]
+        wait(running)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     for done in running:
         done.result()
     company = dataset.config.company or _("Sales")
