@@ -150,3 +150,17 @@ def test_the_engine_path_cuts_at_the_same_day(tmp_path, as_of_sample):
         d.sales.groupby("channel")["revenue"].sum().round(2) for d in (engine, as_of_sample)
     ]
     pd.testing.assert_series_equal(*by_channel)
+
+
+def test_a_day_nobody_chose_settles_on_the_export_s_last_day(tmp_path, lines):
+    """An export taken on 2025-11-15 and run on a later day: the days after the export are not
+    counted as days without sales; the run stands on the export's last day, and says so."""
+    config = cut_by_hand(tmp_path, lines, AS_OF, stated=False)
+    settled = load(config, as_of=date(2025, 11, 26), settle=True)
+    assert settled.as_of == AS_OF == settled.data_through
+    assert any("the sales data end on 2025-11-15, 11 days before 2025-11-26" in note
+               for note in settled.reports[0].notes)  # fmt: skip
+    assert settled.reports[0].later == 0
+    chosen = load(config, as_of=date(2025, 11, 26))  # a day chosen with --as-of stays
+    assert chosen.as_of == date(2025, 11, 26)
+    assert not any("lines dated after" in note for note in chosen.reports[0].notes)

@@ -61,6 +61,7 @@ def load(
     in_engine: bool | None = None,
     today: date | None = None,
     as_of: date | None = None,
+    settle: bool = False,
 ) -> Dataset:
     """Read, check and type the sales (and targets) of a run; ``None`` loads the bundled sample.
 
@@ -68,7 +69,9 @@ def load(
     ``None`` does so from ``LINES_IN_MEMORY`` lines on. Lines dated after ``data_through``,
     after ``today`` (the run's date) or far from the others are set aside
     (:mod:`analysis.data.strays`). With ``as_of`` the lines dated after it are left out and
-    counted (``LoadReport.later``), as if the data were read on that day.
+    counted (``LoadReport.later``), as if the data were read on that day; with ``settle`` (an
+    as-of date nobody chose: today) an export that ends earlier moves it back to its last day,
+    with a note, so that the days after the export are not counted as days without sales.
     """
     today = today or date.today()
     if config is None:
@@ -131,6 +134,8 @@ def load(
             )
         )
     if as_of is not None:
+        if settle:
+            loaded[0], as_of = _settled(loaded[0], as_of)
         loaded[0] = _cut(loaded[0], as_of)
     rejected: dict[str, pd.DataFrame] = {}
     for part, role in zip(loaded, ("sales", "targets"), strict=False):
@@ -144,6 +149,23 @@ def load(
         rejected=rejected,
         as_of=as_of,
     )
+
+
+def _settled(sales: Loaded, as_of: date) -> tuple[Loaded, date]:
+    """The day a run stands on when none was chosen: ``as_of``, or the export's last day if
+    the export ends before it (noted)."""
+    if sales.data.empty:
+        return sales, as_of
+    last = sales.data["date"].max().date()
+    if last >= as_of:
+        return sales, as_of
+    note = (
+        f"the sales data end on {last.isoformat()}, {(as_of - last).days} days before "
+        f"{as_of.isoformat()}: the run stands on {last.isoformat()} (set data_through: or "
+        "--as-of to choose the day)"
+    )
+    report = replace(sales.report, notes=[*sales.report.notes, note])
+    return Loaded(sales.data, sales.rejected, report), last
 
 
 def _cut(sales: Loaded, as_of: date) -> Loaded:
@@ -162,7 +184,7 @@ def _cut(sales: Loaded, as_of: date) -> Loaded:
         sales.report,
         rows_used=sales.report.rows_used - count,
         later=sales.report.later + count,
-        notes=[*sales.report.notes, note],
+        notes=[*sales.report.notes, note] if count else sales.report.notes,
     )
     return Loaded(data.loc[~later].reset_index(drop=True), sales.rejected, report)
 

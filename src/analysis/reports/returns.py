@@ -139,7 +139,7 @@ def findings(ret: Returns) -> list[str]:
         if flagged.empty:
             out.append(_("No {what} had an abnormally high return rate.").format(what=words))
             continue
-        names = ", ".join(
+        names = _(", ").join(
             _("{name} ({rate} of units against {reference})").format(
                 name=row[kind[:-1]],
                 rate=present.percent(row["unit_rate"]),
@@ -156,7 +156,7 @@ def findings(ret: Returns) -> list[str]:
         )
     cells = ret.flagged("cells")
     if len(cells):
-        names = ", ".join(
+        names = _(", ").join(
             _("{name} on {line} ({rate} of units against {reference} at other customers)").format(
                 name=row["customer"],
                 line=row["product_line"],

@@ -289,6 +289,7 @@ def landing_line(tracking: Tracking) -> str:
     money = lambda v: present.money(float(v), currency, short=True)  # noqa: E731
     shown = {"landing": money(row["forecast_total"]), "lo": money(row["lo_80"]),
              "hi": money(row["hi_80"])}  # fmt: skip
+    ranged = pd.notna(row["lo_80"]) and pd.notna(row["hi_80"])
     if pd.notna(row["probability"]):
         return _(
             "Expected landing {landing} (80 % range {lo} to {hi}); the chance of reaching the "
@@ -296,11 +297,20 @@ def landing_line(tracking: Tracking) -> str:
         ).format(**shown, target=money(row["target"]), chance=present.percent(row["probability"]))
     targeted = rows.loc[(rows["channel"] != TOTAL) & rows["target"].notna()]
     if targeted.empty:
-        return _("Expected landing {landing} (80 % range {lo} to {hi}).").format(**shown)
-    return _(
-        "All channels are expected to land at {landing} (80 % range {lo} to {hi}); the "
-        "targeted channels at {targeted} against their target of {target}."
-    ).format(
+        alone = _("Expected landing {landing} (80 % range {lo} to {hi}).")
+        return (alone if ranged else _("Expected landing {landing}.")).format(**shown)
+    both = (
+        _(
+            "All channels are expected to land at {landing} (80 % range {lo} to {hi}); the "
+            "targeted channels at {targeted} against their target of {target}."
+        )
+        if ranged
+        else _(
+            "All channels are expected to land at {landing}; the targeted channels at "
+            "{targeted} against their target of {target}."
+        )
+    )
+    return both.format(
         **shown, targeted=money(targeted["forecast_total"].sum()),
         target=money(targeted["target"].sum()),
     )  # fmt: skip
@@ -312,7 +322,7 @@ def chances(tracking: Tracking) -> str:
     if rows.empty:
         return ""
     rows = rows.sort_values("probability", ascending=False)
-    parts = ", ".join(
+    parts = _(", ").join(
         f"{c} {present.percent(float(p))}"
         for c, p in zip(rows["channel"], rows["probability"], strict=True)
     )
@@ -326,7 +336,7 @@ def untargeted(tracking: Tracking) -> str:
     if sold.empty:
         return ""
     money = _money(tracking.review)
-    parts = ", ".join(f"{c} {money(int(v))}" for c, v in zip(sold["channel"], sold["untargeted"],
+    parts = _(", ").join(f"{c} {money(int(v))}" for c, v in zip(sold["channel"], sold["untargeted"],
                                                               strict=True))  # fmt: skip
     return _("Sold without a target, shown apart and never counted against one: {parts}.").format(
         parts=parts

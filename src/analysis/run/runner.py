@@ -51,7 +51,7 @@ from analysis.reports import (
     target_miss,
     tracking,
 )
-from analysis.reports.review import COMMON, Review
+from analysis.reports.review import COMMON, CURRENT, Review
 from analysis.run import in_quarter, landing, manifest, pages, params, publish, summary
 from analysis.run.execute import FILE_ONLY, execute
 from analysis.run.export import to_html
@@ -128,14 +128,18 @@ def run(
     try:
         config_path = Path(config) if config else sample_config_path()
         run_config = load_config(config_path)
+        # ``current`` with no day chosen stands on today, or on the export's last day before it
+        settle = quarter.strip().lower() == CURRENT and as_of is None
         quarter, as_of, under_way = in_quarter.plan(quarter, as_of, run_config)
-        reports = tracked if under_way else reports
-        for report in reports:
-            params.check_notebook(report.notebook, report.parameters)
-        chosen = params.from_command_line({r.name: r.parameters for r in reports}, extra or {})
         if language is not None:
             run_config = replace(run_config, language=language)  # checked again
-        dataset = load(run_config, as_of=as_of)
+        chosen = _chosen(tracked if under_way else reports, extra)
+        settle = settle and run_config.data_through is None
+        dataset = load(run_config, as_of=as_of, settle=settle)
+        if dataset.as_of != as_of:  # the export ends before today: plan on its last day
+            quarter, as_of, under_way = in_quarter.plan(CURRENT, dataset.as_of, run_config)
+            chosen = _chosen(tracked if under_way else reports, extra)
+        reports = tracked if under_way else reports
         check_hierarchy(dataset)  # the forecast's series apart: found now, not minutes in
         for report in dataset.reports:
             log.info("%s", report.summary())
@@ -173,6 +177,13 @@ def run(
         quarter=review.label, folder=folder, index=folder / "index.html", seconds=seconds,
         as_of=as_of if under_way else None, kept_review=kept,
     )  # fmt: skip
+
+
+def _chosen(reports: Sequence[Report], extra: Mapping[str, str] | None) -> dict[str, Any]:
+    """Every notebook's contract checked and the ``-p`` values typed against them."""
+    for report in reports:
+        params.check_notebook(report.notebook, report.parameters)
+    return params.from_command_line({r.name: r.parameters for r in reports}, extra or {})
 
 
 def _output_folder(out: Path) -> Path:

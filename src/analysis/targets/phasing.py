@@ -21,6 +21,7 @@ import pandas as pd
 from analysis.core.cents import allocate, exact, weights
 from analysis.core.quarters import FiscalCalendar
 from analysis.data.series import Coverage, to_cents
+from analysis.targets import phasing_words as words
 from analysis.targets.attainment import as_period, lines_in, money_table, sum_targets, targets_for
 
 MONEY = ("target",)
@@ -126,7 +127,7 @@ def phase_year(
     split = _split(goal, shares, 4, "quarter")
     split["period"] = [quarters[i] for i in split["part"]]
     split["quarter"] = [calendar.label(p) for p in split["period"]]
-    notes = _equal_note(split, f"{fiscal_year} split into equal quarters")
+    notes = _equal_note(split, words.equal_quarters(fiscal_year))
     months = _months(
         split[["channel", "quarter", "period", "cents", "units"]],
         sales,
@@ -141,11 +142,7 @@ def phase_year(
     quarter_table = quarter_table[
         ["channel", "quarter", "target", "target_quantity", "share", "basis"]
     ]
-    rule = (
-        f"Quarters take the annual target by the channel's average share of each quarter in its "
-        f"fiscal year over the last {years} complete years (equal quarters without history). "
-        + months.rule
-    )
+    rule = words.year_rule(years) + " " + months.rule
     return Phasing(
         notes=months.notes,
         rule=rule,
@@ -185,7 +182,7 @@ def _months(
         parts.append(split)
         profiles.append(profile.assign(within=calendar.label(period)))
     months = pd.concat(parts, ignore_index=True) if parts else _empty_split()
-    notes = [*notes, *_equal_note(months, "quarter split into equal months")]
+    notes = [*notes, *_equal_note(months, words.equal_months())]
     if weeks:
         months = _weeks(months, sales, calendar, coverage, years, goal)
     months = months.drop(columns=["part", "period"], errors="ignore")
@@ -194,17 +191,7 @@ def _months(
     columns = [c for c in order if c in months.columns]
     months = months[[*columns, "target", "target_quantity", "share", "basis"]]
     months["target"] = months["target"].astype("Int64")
-    rule = (
-        f"Months take their quarter's target by the channel's average share of each month in the "
-        f"same quarter over the last {years} complete years (equal thirds without history)"
-        + (
-            "; weeks (Monday-Sunday, cut at month ends) take their month's target by the "
-            "channel's average revenue per weekday in that history"
-            if weeks
-            else ""
-        )
-        + ". Parts are rounded to cents (whole units) so that they add up to the target exactly."
-    )
+    rule = words.month_rule(years, weeks)
     return Phasing(
         notes=tuple(notes),
         rule=rule,
@@ -327,7 +314,7 @@ def _split(goal: pd.DataFrame, shares: pd.DataFrame, n_parts: int, noun: str) ->
 
 def _equal_note(split: pd.DataFrame, what: str) -> list[str]:
     equal = sorted(set(split.loc[split["basis"].str.startswith("equal"), "channel"]))
-    return [f"No usable history, {what}: {', '.join(map(str, equal))}"] if equal else []
+    return [words.no_history(what, equal)] if equal else []
 
 
 def _weeks(

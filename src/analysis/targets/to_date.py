@@ -164,7 +164,7 @@ def _people(
     table = _table(mine, "salesperson", per["target"], per["phased"])
     pairs = pd.concat([pd.DataFrame(split).index.to_frame(index=False),
                        named[["channel", "salesperson"]]]).drop_duplicates()  # fmt: skip
-    where = pairs.groupby("salesperson")["channel"].agg(lambda c: ", ".join(sorted(map(str, c))))
+    where = pairs.groupby("salesperson")["channel"].agg(lambda c: _(", ").join(sorted(map(str, c))))
     table.insert(1, "channels", where.reindex(table["salesperson"]).fillna("").to_numpy())
     return table
 
