@@ -72,7 +72,7 @@ def test_run_publishes_quarter_with_index_pages(published, capsys):
 def test_every_page_is_light(published):
     """Each page is at most 80 KB without its images: our own stylesheet, no per-cell CSS."""
     pages = [published / "index.html", *sorted((published / "2025Q4").glob("*.html"))]
-    assert len(pages) == 2 + len(runner.REPORTS)  # the index, the landing page, each report
+    assert len(pages) == 2 + len(REPORTS)  # the index, the landing page, each report
     for page in pages:
         text = page.read_text(encoding="utf-8")
         lean = re.sub(r"data:image/[a-z]+;base64,[A-Za-z0-9+/=]+", "", text)
