@@ -12,7 +12,6 @@ when chromium is missing.
 
 from __future__ import annotations
 
-import inspect
 import os
 import re
 import shutil
@@ -32,7 +31,7 @@ if CHROMIUM is None:
     pytest.skip("chromium is not installed", allow_module_level=True)
 
 #: The languages the browser test reads the sample's review in: every one the run can write.
-LANGUAGES = i18n.LANGUAGES if "language" in inspect.signature(run).parameters else ("en",)
+LANGUAGES = i18n.LANGUAGES
 WIDTHS = (1280, 390)
 PAGES = ("index.html", "2025Q4/index.html", "2025Q4/overview.html", "2025Q4/target_miss.html",
          "2025Q4/forecast.html")  # fmt: skip
