@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -174,26 +174,21 @@ def quarter_page(
     title: str, reports: Sequence[tuple[str, str]], figures: dict[str, Any], data_notes: list[str]
 ) -> str:
     """The quarter's landing page (``<quarter>/index.html``)."""
-    links = "".join(
-        f"<li><a href='{html.escape(name)}.html'>{html.escape(report_title)}</a></li>"
-        for name, report_title in reports
-    )
     noted = ""
     if data_notes:
         items = "".join(f"<li>{html.escape(n)}</li>" for n in data_notes)
         heading = html.escape(_("Data notes"))
         noted = f"<h2>{heading}</h2><ul class='notes'>{items}</ul>"
-    back, reports_heading = html.escape(_("All quarters")), html.escape(_("Reports"))
-    body = (
-        f"<nav class='report-nav'><a href='../index.html'>{back}</a></nav>"
-        f"<h1>{html.escape(title)}</h1>{tiles(figures)}{noted}{trend_chart(figures)}"
-        f"<h2>{reports_heading}</h2><ul class='links'>{links}</ul>"
-    )
-    return page(title, body)
+    return _landing(title, reports, f"{tiles(figures)}{noted}{trend_chart(figures)}")
 
 
 def tracking_page(title: str, reports: Sequence[tuple[str, str]], headline: str) -> str:
     """The landing page of a quarter under way: where it stands and lands, then the links."""
+    return _landing(title, reports, f"<p class='lead'>{html.escape(headline)}</p>")
+
+
+def _landing(title: str, reports: Sequence[tuple[str, str]], answer: str) -> str:
+    """A landing page: back to all quarters, the title, the answer (HTML), the reports' links."""
     links = "".join(
         f"<li><a href='{html.escape(name)}.html'>{html.escape(report_title)}</a></li>"
         for name, report_title in reports
@@ -201,7 +196,7 @@ def tracking_page(title: str, reports: Sequence[tuple[str, str]], headline: str)
     back, reports_heading = html.escape(_("All quarters")), html.escape(_("Reports"))
     body = (
         f"<nav class='report-nav'><a href='../index.html'>{back}</a></nav>"
-        f"<h1>{html.escape(title)}</h1><p class='lead'>{html.escape(headline)}</p>"
+        f"<h1>{html.escape(title)}</h1>{answer}"
         f"<h2>{reports_heading}</h2><ul class='links'>{links}</ul>"
     )
     return page(title, body)
@@ -211,11 +206,7 @@ def tracking_entry(out: Path) -> str:
     """The quarters under way (a tracking report in place of a review), newest first: where
     each stood on its as-of date and where it is expected to land; '' when there is none."""
     items = []
-    for folder in sorted(out.iterdir(), key=lambda p: p.name, reverse=True):
-        state = folder / TRACKING
-        if folder.name.startswith(".") or not state.is_file():
-            continue
-        info = json.loads(state.read_text(encoding="utf-8"))
+    for folder, info in _published(out, TRACKING):
         link = f"<a href='{html.escape(folder.name)}/index.html'>{html.escape(folder.name)}</a>"
         headline = str(info.get("text", {}).get("headline", ""))
         items.append(f"<li>{link}: {html.escape(headline)}</li>")
@@ -225,16 +216,19 @@ def tracking_entry(out: Path) -> str:
     return f"<h2>{heading}</h2><ul>{''.join(items)}</ul>"
 
 
+def _published(out: Path, state: str) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Each quarter's folder holding ``state`` (its summary or tracking JSON), newest first."""
+    for folder in sorted(out.iterdir(), key=lambda p: p.name, reverse=True):
+        if not folder.name.startswith(".") and (folder / state).is_file():
+            yield folder, json.loads((folder / state).read_text(encoding="utf-8"))
+
+
 def write_root_index(out: Path) -> None:
     """``<out>/index.html``: every published quarter, newest first, with its figures and how the
     forecast made for it turned out."""
     book = ledger.read(out / ledger.LEDGER)
     rows = []
-    for folder in sorted(out.iterdir(), key=lambda p: p.name, reverse=True):
-        summary = folder / SUMMARY
-        if folder.name.startswith(".") or not summary.is_file():
-            continue
-        info = json.loads(summary.read_text(encoding="utf-8"))
+    for folder, info in _published(out, SUMMARY):
         cells = "".join(f"<td class='num'>{html.escape(text)}</td>" for text in _figures(info))
         accuracy = html.escape(forecast_outcome(info, book))
         rows.append(
