@@ -19,8 +19,8 @@ from analysis.data.sample_company import (
     LEAVING_RATE,
     LOST_CUSTOMERS,
     QUALITY_CLAIMS,
-    RETURN_LAG_DAYS,
 )
+from analysis.data.sample_draw import returned_lines
 
 
 def story_generator(seed: int) -> np.random.Generator:
@@ -110,17 +110,7 @@ def quality_claims(
         ]
         returned = rng.random(len(mine)) < chance
         portion = rng.uniform(*share, len(mine))
-        minimum, shape, scale = RETURN_LAG_DAYS
-        lag = np.round(minimum + rng.gamma(shape, scale, len(mine))).astype("int64")
-        dates = mine["order_date"] + pd.to_timedelta(lag, unit="D")
-        keep = returned & (dates <= last_day).to_numpy()
-        out = mine.loc[keep].copy()
-        units = out["quantity"].to_numpy()
-        back = np.clip(np.round(units * portion[keep]), 1, units).astype(np.int64)
-        out["quantity"] = -back
-        out["net_amount"] = -back * np.round(out["unit_price"].to_numpy() * 100) / 100
-        out["order_date"] = dates[keep]
-        parts.append(out)
+        parts.append(returned_lines(mine, returned, portion, last_day, rng))
     claims = pd.concat(parts).sort_values(["order_date", "order_id", "line"], kind="stable")
     year = claims["order_date"].dt.year.to_numpy()
     number = np.arange(len(year)) - np.searchsorted(year, year) + 1

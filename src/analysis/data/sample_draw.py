@@ -186,20 +186,32 @@ def draw_returns(
     chance = np.where(in_spike, spike_chance, chance)
     share = np.where(in_spike, rng.uniform(*spike_share, len(sales)), share)
     returned = rng.random(len(sales)) < chance
+    out = returned_lines(sales, returned, share, last_day, rng)
+    out = out.sort_values(["order_date", "order_id", "line"], kind="stable")
+    out["order_id"] = _numbered_ids("RT", pd.DatetimeIndex(out["order_date"]))
+    out["line"] = 1
+    return out
+
+
+def returned_lines(
+    sales: pd.DataFrame,
+    returned: np.ndarray,
+    share: np.ndarray,
+    last_day: pd.Timestamp,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """The returns of the ``returned`` lines: each after its sale by a drawn lag (none after
+    ``last_day``), ``share`` of its units (at least one) back at the line's unit price."""
     minimum, shape, scale = RETURN_LAG_DAYS
     lag = np.round(minimum + rng.gamma(shape, scale, len(sales))).astype("int64")
     dates = sales["order_date"] + pd.to_timedelta(lag, unit="D")
     keep = returned & (dates <= last_day).to_numpy()
-
     out = sales.loc[keep].copy()
     units = out["quantity"].to_numpy()
     back = np.clip(np.round(units * share[keep]), 1, units).astype(np.int64)
     out["quantity"] = -back
     out["net_amount"] = -back * np.round(out["unit_price"].to_numpy() * 100) / 100
     out["order_date"] = dates[keep]
-    out = out.sort_values(["order_date", "order_id", "line"], kind="stable")
-    out["order_id"] = _numbered_ids("RT", pd.DatetimeIndex(out["order_date"]))
-    out["line"] = 1
     return out
 
 
